@@ -1,0 +1,1 @@
+"""reportkit: 政府信息公开工作年度报告, reproducibly."""

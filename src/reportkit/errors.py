@@ -1,0 +1,107 @@
+"""One root exception; every subclass carries structured fields and survives pickling.
+
+Batch runs move errors across process (and Dask worker) boundaries, so each class keeps its
+constructor arguments in ``args`` order via ``__reduce__``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ReportkitError(Exception):
+    """Root of every error reportkit raises on purpose. ``str(err)`` is the one-line message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.__dict__.copy()))
+
+
+def _rebuild(cls: type[ReportkitError], state: dict[str, Any]) -> ReportkitError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, state.get("message", ""))
+    err.__dict__.update(state)
+    return err
+
+
+class ParamsError(ReportkitError, ValueError):
+    """A params file that cannot be used: unreadable, not YAML, or not a valid agency-year.
+
+    ``path`` is the file, ``field`` the dotted path inside it (``requests.new[3]``), ``value``
+    the offending value and ``fix`` what to do about it.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        message: str,
+        *,
+        field: str | None = None,
+        value: Any = None,
+        fix: str | None = None,
+    ) -> None:
+        self.path = path
+        self.field = field
+        self.value = value
+        self.fix = fix
+        where = f"{path}: {field}: " if field else f"{path}: "
+        tail = f" — {fix}" if fix else ""
+        super().__init__(f"{where}{message}{tail}")
+
+
+class ParamsFileError(ParamsError, OSError):
+    """The params file cannot be read at all (missing, a directory, not UTF-8)."""
+
+
+class ReportImportError(ReportkitError, ValueError):
+    """A published report that cannot be imported (unreadable, not a report)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}")
+
+
+class RenderError(ReportkitError, RuntimeError):
+    """A section notebook failed, or HTML/PDF could not be produced.
+
+    ``notebook`` is the path of the partial executed notebook kept as evidence.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        agency: str | None = None,
+        year: int | None = None,
+        section: str | None = None,
+        cell: int | None = None,
+        ename: str | None = None,
+        evalue: str | None = None,
+        notebook: str | None = None,
+    ) -> None:
+        self.agency = agency
+        self.year = year
+        self.section = section
+        self.cell = cell
+        self.ename = ename
+        self.evalue = evalue
+        self.notebook = notebook
+        super().__init__(message)
+
+
+class StrictModeError(ReportkitError, ValueError):
+    """``--strict`` refused to render because a rule error was found."""
+
+
+class FontError(ReportkitError, OSError):
+    """No CJK font is installed, so charts and the PDF would show missing-glyph boxes."""
+
+
+class UsageError(ReportkitError, ValueError):
+    """Command-line arguments that cannot be used (no params found, bad year …)."""

@@ -1,0 +1,434 @@
+"""The data model of one agency-year report (2021 format and the 2019 trial format).
+
+A params file is parsed into :class:`Report`. Table cells are non-negative integers, or blank
+(``None``, printed empty) or ``"/"`` (printed as a slash) so that imported published reports keep
+their blanks; rule R8 reports those. Totals may be left out (a row written as a mapping without
+``total``, or no ``total`` row at all) and are then computed; totals that are given are kept as
+given and checked by R1–R4.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+from . import labels as L
+from .labels import Format
+
+AGENCY_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
+
+Count = Annotated[int, Field(strict=True, ge=0)]
+Cell = Annotated[
+    Count | Literal["/"] | None,
+    Field(description="a non-negative integer; null for a blank cell, '/' for a slashed cell"),
+]
+
+
+def _money(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise ValueError("must be a number (a decimal such as 633.8612), not text")
+    return Decimal(value)
+
+
+Money = Annotated[
+    Decimal, BeforeValidator(_money), Field(ge=0, description="a non-negative decimal amount")
+]
+Text = Annotated[str, Field(description="paragraphs, one per line")]
+
+
+def cell_value(cell: Cell) -> int:
+    """The value a cell has in the 勾稽 sums: a blank or slashed cell counts as 0."""
+    return cell if isinstance(cell, int) else 0
+
+
+def is_blank(cell: object) -> bool:
+    """True for a blank (``None``) or slashed (``"/"``) cell."""
+    return cell is None or cell == "/"
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of a narrative field: its non-empty lines, stripped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=True)
+
+
+class Agency(_Strict):
+    """The issuing agency."""
+
+    id: Annotated[
+        str,
+        Field(
+            pattern=AGENCY_ID_PATTERN,
+            description="lower-case letters, digits and '-' only; the folder name under params/",
+        ),
+    ]
+    name: Annotated[str, Field(min_length=1, description="the agency's official name")]
+    region: str | None = Field(default=None, description="district, city or province")
+
+
+# ---------------------------------------------------------------- section 一
+
+
+class OverviewItem(_Strict):
+    """One numbered item of section 一: （一）主动公开 …"""
+
+    heading: Annotated[str, Field(min_length=1, description="e.g. 主动公开 (no numbering)")]
+    text: Text = ""
+    run_in: bool = Field(
+        default=True,
+        description="true: the heading runs into the first paragraph (（一）主动公开。全年…); "
+        "false: the heading stands on its own line",
+    )
+
+
+class Overview(_Strict):
+    """Section 一、总体情况."""
+
+    intro: Text = ""
+    items: list[OverviewItem] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- section 二
+
+
+class DocumentCounts(_Strict):
+    """第二十条第（一）项 row: 规章 or 行政规范性文件."""
+
+    issued: Cell
+    repealed: Cell
+    in_force: Cell
+
+
+class Proactive(_Strict):
+    """Table 二 in the 2021 format."""
+
+    rules: DocumentCounts
+    normative_documents: DocumentCounts
+    licensing: Cell
+    penalty: Cell
+    enforcement: Cell
+    fees_10k_yuan: Money | Literal["/"] | None = Field(
+        description="行政事业性收费, 本年收费金额（单位：万元）"
+    )
+
+
+class TrialDocumentCounts(_Strict):
+    """2019 trial 第二十条第（一）项 row."""
+
+    new_made: Cell
+    new_published: Cell
+    total_published: Cell
+
+
+SignedCell = Annotated[int, Field(strict=True)] | Literal["/"] | None
+
+
+class TrialItemCounts(_Strict):
+    """2019 trial 第二十条第（五）（六）项 row; 本年增/减 may be negative."""
+
+    previous_count: Cell
+    change: SignedCell
+    decisions: Cell
+
+
+class TrialFeeCounts(_Strict):
+    """2019 trial 第二十条第（八）项 row."""
+
+    previous_count: Cell
+    change: SignedCell
+
+
+class TrialProcurement(_Strict):
+    """2019 trial 第二十条第（九）项 政府集中采购; the amount as printed (e.g. ``251000元``)."""
+
+    projects: Cell
+    amount: str | None = None
+
+
+class TrialProactive(_Strict):
+    """Table 二 in the 2019 trial format (国办公开办函〔2019〕60号)."""
+
+    rules: TrialDocumentCounts
+    normative_documents: TrialDocumentCounts
+    licensing: TrialItemCounts
+    other_services: TrialItemCounts
+    penalty: TrialItemCounts
+    enforcement: TrialItemCounts
+    fees: TrialFeeCounts
+    procurement: TrialProcurement
+
+
+def _proactive_kind(value: Any) -> str:
+    if isinstance(value, TrialProactive):
+        return "2019-trial"
+    if isinstance(value, dict):
+        if {"other_services", "fees", "procurement"} & value.keys():
+            return "2019-trial"
+        rules = value.get("rules")
+        if isinstance(rules, dict) and "new_made" in rules:
+            return "2019-trial"
+    return "2021"
+
+
+ProactiveTable = Annotated[
+    Annotated[Proactive, Tag("2021")] | Annotated[TrialProactive, Tag("2019-trial")],
+    Discriminator(_proactive_kind),
+]
+
+# ---------------------------------------------------------------- section 三
+
+
+Row7 = list[Cell]
+Row5 = list[Cell]
+
+
+def _row_from_mapping(value: Any, columns: tuple[str, ...], where: str) -> Any:
+    """A row written as a mapping of column keys; ``total`` may be left out (computed)."""
+    if not isinstance(value, dict):
+        return value
+    unknown = [k for k in value if k not in columns]
+    if unknown:
+        raise ValueError(f"unknown column {unknown[0]!r} in {where}; use {', '.join(columns)}")
+    missing = [k for k in columns[:-1] if k not in value]
+    if missing:
+        raise ValueError(f"column {missing[0]!r} missing in {where}")
+    parts = [value[k] for k in columns[:-1]]
+    total = value.get("total", _COMPUTE)
+    return [*parts, total]
+
+
+class _Compute:
+    """Marker for a total left out of the params file."""
+
+    def __repr__(self) -> str:
+        return "<computed>"
+
+
+_COMPUTE: Any = _Compute()
+
+
+def _computed_total(parts: list[Any]) -> int | None:
+    values = [p for p in parts if isinstance(p, int)]
+    return sum(values) if values or not parts else None
+
+
+class Requests(_Strict):
+    """Table 三: ROW → [自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计]."""
+
+    new: Row7
+    carried_over: Row7
+    granted: Row7
+    partially_granted: Row7
+    withheld_1: Row7
+    withheld_2: Row7
+    withheld_3: Row7
+    withheld_4: Row7
+    withheld_5: Row7
+    withheld_6: Row7
+    withheld_7: Row7
+    withheld_8: Row7
+    unavailable_1: Row7
+    unavailable_2: Row7
+    unavailable_3: Row7
+    not_processed_1: Row7
+    not_processed_2: Row7
+    not_processed_3: Row7
+    not_processed_4: Row7
+    not_processed_5: Row7
+    other_1: Row7 | None = None
+    other_2: Row7 | None = None
+    other_3: Row7 | None = None
+    other: Row7 | None = Field(default=None, description="2019 trial format only: （六）其他处理")
+    total: Row7 | None = Field(default=None, description="（七）总计; computed when left out")
+    carried_forward: Row7
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rows_as_mappings(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        for key, value in data.items():
+            if isinstance(value, dict):
+                out[key] = _row_from_mapping(value, L.REQUEST_COLUMN_KEYS, f"row {key}")
+        for key, value in out.items():
+            if isinstance(value, list) and value and value[-1] is _COMPUTE:
+                out[key] = [*value[:-1], _computed_total(value[:-1])]
+        return out
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _seven_cells(cls, value: Any) -> Any:
+        if isinstance(value, list) and len(value) != 7:
+            raise ValueError(
+                f"has {len(value)} cells, needs 7 "
+                f"({'、'.join(L.REQUEST_COLUMNS.values())}); "
+                "or write the row as a mapping and leave out total to have it computed"
+            )
+        return value
+
+    def row(self, key: str) -> list[Cell]:
+        """The cells of one row (the ``total`` row computed if it was left out)."""
+        value = getattr(self, key)
+        if value is None:
+            raise KeyError(key)
+        return list(value)
+
+    def keys(self, fmt: Format) -> tuple[str, ...]:
+        """The row keys of this table in printed order."""
+        return L.request_row_keys(fmt)
+
+
+class ReviewLitigation(_Strict):
+    """Table 四: each group [结果维持, 结果纠正, 其他结果, 尚未审结, 总计]."""
+
+    review: Row5
+    litigation_direct: Row5
+    litigation_after_review: Row5
+
+    @model_validator(mode="before")
+    @classmethod
+    def _groups_as_mappings(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        for key, value in data.items():
+            if isinstance(value, dict):
+                row = _row_from_mapping(value, L.REVIEW_COLUMN_KEYS, f"group {key}")
+                if isinstance(row, list) and row[-1] is _COMPUTE:
+                    row = [*row[:-1], _computed_total(row[:-1])]
+                out[key] = row
+        return out
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _five_cells(cls, value: Any) -> Any:
+        if isinstance(value, list) and len(value) != 5:
+            raise ValueError(
+                f"has {len(value)} cells, needs 5 ({'、'.join(L.REVIEW_COLUMNS.values())}); "
+                "or write the group as a mapping and leave out total to have it computed"
+            )
+        return value
+
+    def group(self, key: str) -> list[Cell]:
+        """The five cells of one group."""
+        return list(getattr(self, key))
+
+
+# ---------------------------------------------------------------- sections 五, 六
+
+
+class Subsection(_Strict):
+    """A sub-heading of section 五 with its paragraphs; the heading is printed as written."""
+
+    heading: Annotated[
+        str, Field(min_length=1, description="printed as written, numbering included")
+    ]
+    text: Text = ""
+
+
+class Problems(_Strict):
+    """Section 五、存在的主要问题及改进情况."""
+
+    intro: Text = ""
+    subsections: list[Subsection] = Field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        """True when the section says nothing at all."""
+        return not paragraphs(self.intro) and not any(
+            paragraphs(s.text) or s.heading.strip() for s in self.subsections
+        )
+
+
+class OtherMatters(_Strict):
+    """Section 六、其他需要报告的事项."""
+
+    text: Text = ""
+    processing_fee_yuan: Money | None = Field(
+        default=None,
+        description="信息处理费 collected this year (元), under 国办函〔2020〕109号; 0 when none",
+    )
+
+
+# ---------------------------------------------------------------- the report
+
+
+class Report(_Strict):
+    """One agency-year: everything its six sections print."""
+
+    agency: Agency
+    year: Annotated[int, Field(strict=True, ge=2008, le=2100)]
+    format: Format = "2021"
+    title: str | None = Field(
+        default=None,
+        description="as printed; default: <agency name><year>年政府信息公开工作年度报告",
+    )
+    date: str | None = Field(
+        default=None, description="publication date as printed, e.g. 2025年1月20日"
+    )
+    demo: bool = Field(default=False, description="true for fictional demonstration data")
+    charts: bool = Field(default=True, description="print the 图解 charts after the tables")
+    overview: Overview
+    proactive: ProactiveTable
+    requests: Requests
+    review_litigation: ReviewLitigation
+    problems: Problems
+    other_matters: OtherMatters
+    uncertain: list[str] = Field(
+        default_factory=list,
+        description="cells that import could not read with certainty; verify and remove",
+    )
+
+    @model_validator(mode="after")
+    def _format_consistency(self) -> Report:
+        trial = self.format == "2019-trial"
+        if trial and not isinstance(self.proactive, TrialProactive):
+            raise ValueError("format 2019-trial needs the trial table 二 (new_made, …)")
+        if not trial and not isinstance(self.proactive, Proactive):
+            raise ValueError("format 2021 needs the 2021 table 二 (issued, repealed, in_force)")
+        req = self.requests
+        if trial:
+            if req.other is None:
+                raise ValueError("format 2019-trial: requests.other ((六)其他处理) is missing")
+            for key in ("other_1", "other_2", "other_3"):
+                if getattr(req, key) is not None:
+                    raise ValueError(f"format 2019-trial has no requests.{key}; use requests.other")
+        else:
+            if req.other is not None:
+                raise ValueError("format 2021 has no requests.other; use other_1, other_2, other_3")
+            for key in ("other_1", "other_2", "other_3"):
+                if getattr(req, key) is None:
+                    raise ValueError(f"requests.{key} is missing")
+        if req.total is None:
+            rows = [req.row(k) for k in L.result_row_keys(self.format)]
+            req.total = [_computed_total([r[i] for r in rows]) for i in range(7)]
+        return self
+
+    @property
+    def display_title(self) -> str:
+        """The title as printed at the top of the report."""
+        return self.title or f"{self.agency.name}{self.year}年政府信息公开工作年度报告"
+
+    def request_row(self, key: str) -> list[Cell]:
+        """One row of table 三."""
+        return self.requests.row(key)
+
+
+def slug_ok(agency_id: str) -> bool:
+    """True when ``agency_id`` is a valid agency id (lower-case, digits, '-')."""
+    return re.match(AGENCY_ID_PATTERN, agency_id) is not None
