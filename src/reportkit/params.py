@@ -63,7 +63,7 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None,
@@ -111,7 +111,7 @@ def read_yaml(path: Path) -> Any:
             "requests, review_litigation, problems, other_matters",
         )
     try:
-        return yaml.load(text.lstrip("\ufeff"), Loader=_Loader)  # noqa: S506 - a SafeLoader
+        return yaml.load(text.lstrip("\ufeff"), Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
@@ -278,9 +278,9 @@ def _message_for(errors: list[dict[str, Any]], path: str, data: Any) -> ParamsEr
             fix="use lower-case letters, digits and '-' only, e.g. xigong-education",
         )
     if (
-        loc
+        (loc
         and loc[0] == "proactive"
-        and loc[-1] == "fees_10k_yuan"
+        and loc[-1] == "fees_10k_yuan")
         or str(loc[-1:]) in ("('processing_fee_yuan',)",)
     ):
         return ParamsError(

@@ -1,0 +1,89 @@
+"""``reportkit``: a thin command line over the library.
+
+Each command parses its arguments and calls one library function; library errors become one
+``Error: …`` line on stderr and an exit code (0 ok, 1 rule error or failed render, 2 unusable
+input, 3 import with uncertain cells).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import ReportkitError
+
+EXIT_OK, EXIT_RULES, EXIT_INPUT, EXIT_UNCERTAIN = 0, 1, 2, 3
+
+COMMAND_MODULES = ("check", "run", "batch", "importing")
+
+Command = Callable[[argparse.Namespace], int]
+_COMMANDS: dict[str, tuple[Callable[[argparse._SubParsersAction[Any]], None], Command]] = {}
+
+
+def command(
+    setup: Callable[[argparse._SubParsersAction[Any]], None],
+) -> Callable[[Command], Command]:
+    """Register a sub-command: ``setup`` adds its parser, the decorated function runs it."""
+
+    def register(fn: Command) -> Command:
+        _COMMANDS[fn.__name__.removeprefix("cmd_")] = (setup, fn)
+        return fn
+
+    return register
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+# ---------------------------------------------------------------- main
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every registered command."""
+    _load_commands()
+    parser = argparse.ArgumentParser(
+        prog="reportkit",
+        description="政府信息公开工作年度报告: check, render, batch, import, export.",
+    )
+    parser.add_argument("--version", action="version", version=f"reportkit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for setup, _ in _COMMANDS.values():
+        setup(sub)
+    return parser
+
+
+def _load_commands() -> None:
+    """Import the modules whose commands register themselves."""
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            importlib.import_module(f"reportkit.cli.{name}")
+        except ModuleNotFoundError as err:
+            if err.name != f"reportkit.cli.{name}":
+                raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``reportkit`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _, fn = _COMMANDS[args.command]
+    try:
+        return fn(args)
+    except ReportkitError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
