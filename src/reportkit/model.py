@@ -277,7 +277,7 @@ class Requests(_Strict):
         if isinstance(value, list) and len(value) != 7:
             raise ValueError(
                 f"has {len(value)} cells, needs 7 "
-                f"({'、'.join(L.REQUEST_COLUMNS.values())}); "
+                f"({'、'.join(L.REQUEST_COLUMNS.values())}) — give 7 numbers, "
                 "or write the row as a mapping and leave out total to have it computed"
             )
         return value
@@ -320,8 +320,8 @@ class ReviewLitigation(_Strict):
     def _five_cells(cls, value: Any) -> Any:
         if isinstance(value, list) and len(value) != 5:
             raise ValueError(
-                f"has {len(value)} cells, needs 5 ({'、'.join(L.REVIEW_COLUMNS.values())}); "
-                "or write the group as a mapping and leave out total to have it computed"
+                f"has {len(value)} cells, needs 5 ({'、'.join(L.REVIEW_COLUMNS.values())}) — "
+                "give 5 numbers, or write the group as a mapping and leave out total"
             )
         return value
 
@@ -398,22 +398,22 @@ class Report(_Strict):
     def _format_consistency(self) -> Report:
         trial = self.format == "2019-trial"
         if trial and not isinstance(self.proactive, TrialProactive):
-            raise ValueError("format 2019-trial needs the trial table 二 (new_made, …)")
+            raise ValueError("proactive: format 2019-trial needs the trial table 二 — use new_made, new_published, total_published")
         if not trial and not isinstance(self.proactive, Proactive):
-            raise ValueError("format 2021 needs the 2021 table 二 (issued, repealed, in_force)")
+            raise ValueError("proactive: format 2021 needs the 2021 table 二 — use issued, repealed, in_force (or set format: 2019-trial)")
         req = self.requests
         if trial:
             if req.other is None:
-                raise ValueError("format 2019-trial: requests.other ((六)其他处理) is missing")
+                raise ValueError("requests.other: （六）其他处理 is missing — the 2019 trial format has one row other")
             for key in ("other_1", "other_2", "other_3"):
                 if getattr(req, key) is not None:
-                    raise ValueError(f"format 2019-trial has no requests.{key}; use requests.other")
+                    raise ValueError(f"requests.{key}: format 2019-trial has no such row — use requests.other")
         else:
             if req.other is not None:
-                raise ValueError("format 2021 has no requests.other; use other_1, other_2, other_3")
+                raise ValueError("requests.other: format 2021 has no such row — use other_1, other_2, other_3")
             for key in ("other_1", "other_2", "other_3"):
                 if getattr(req, key) is None:
-                    raise ValueError(f"requests.{key} is missing")
+                    raise ValueError(f"requests.{key}: row is missing — add it (7 numbers)")
         if req.total is None:
             rows = [req.row(k) for k in L.result_row_keys(self.format)]
             req.total = [_computed_total([r[i] for r in rows]) for i in range(7)]

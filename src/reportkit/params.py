@@ -226,7 +226,7 @@ def _message_for(errors: list[dict[str, Any]], path: str, data: Any) -> ParamsEr
     fmt: L.Format = (
         "2019-trial" if isinstance(data, dict) and data.get("format") == "2019-trial" else "2021"
     )
-    label = cell_label(loc, fmt)
+    label = cell_label(loc, fmt) if "extra_forbidden" not in kinds else None
     if label:
         field = f"{field} ({label})"
 
@@ -327,7 +327,11 @@ def _message_for(errors: list[dict[str, Any]], path: str, data: Any) -> ParamsEr
             )
     if "value_error" in kinds:
         msg = str(err.get("ctx", {}).get("error", err["msg"]))
-        return ParamsError(path, msg, field=field, value=value, fix="see the example params")
+        named = re.match(r"^([a-z_]+(?:\.[a-z0-9_]+)*): (.*)$", msg)
+        if not loc and named:
+            field, msg = named.group(1), named.group(2)
+        msg, _, fix = msg.partition(" — ")
+        return ParamsError(path, msg, field=field, value=value, fix=fix or "see the example params")
     if kinds & {"list_type"}:
         return ParamsError(
             path,
@@ -377,7 +381,11 @@ def _translate(error: ValidationError, path: str, data: Any) -> ParamsError:
     groups: dict[tuple[int | str, ...], list[dict[str, Any]]] = {}
     for err in error.errors():
         groups.setdefault(_loc_path(tuple(err["loc"])), []).append(dict(err))
-    first_loc = next(iter(groups))
+    # A typo'd key shows up as "unknown key" plus "missing key": name the typo first.
+    first_loc = next(
+        (loc for loc, errs in groups.items() if any(e["type"] == "extra_forbidden" for e in errs)),
+        next(iter(groups)),
+    )
     result = _message_for(groups[first_loc], path, data)
     if len(groups) > 1:
         result.message += f" (and {len(groups) - 1} more problem{'s' if len(groups) > 2 else ''})"

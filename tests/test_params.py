@@ -1,0 +1,172 @@
+"""Params files: safe YAML, strict validation, one clear line per problem (exit 2)."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reportkit.cli import main
+from reportkit.errors import ParamsError
+from reportkit.params import dump_report, load_report, read_yaml
+
+from .conftest import SEED_PARAMS
+
+SEED = SEED_PARAMS.read_text(encoding="utf-8")
+
+
+def _sub(old: str, new: str) -> Callable[[str], str]:
+    def mutate(text: str) -> str:
+        assert old in text, old
+        return text.replace(old, new, 1)
+
+    return mutate
+
+
+# (case id, file content (text or bytes, or a mutation of the seed), text the message must name)
+MALFORMED: list[tuple[str, str | bytes | Callable[[str], str], str]] = [
+    ("yaml-syntax", _sub("  licensing: 284", "  licensing: [284"), "line "),
+    ("bad-indent", _sub("  penalty: 3\n", "  penalty: 3\n    bogus: 1\n"), "line "),
+    ("tab-indent", _sub("  penalty: 3\n", "\tpenalty: 3\n"), "line "),
+    ("duplicate-key", _sub("  penalty: 3\n", "  penalty: 3\n  penalty: 4\n"), "duplicate key"),
+    ("wrong-type-count", _sub("  licensing: 284", "  licensing: many"), "proactive.licensing"),
+    ("negative-count", _sub("  new: [0, 0, 0, 0", "  new: [0, 0, -1, 0"), "requests.new[2]"),
+    ("float-count", _sub("  penalty: 3", "  penalty: 3.5"), "proactive.penalty"),
+    ("bool-count", _sub("  enforcement: 0", "  enforcement: true"), "proactive.enforcement"),
+    ("typo-key", _sub("requests:\n", "requets:\n"), "requets"),
+    ("typo-nested-key", _sub("  licensing: 284", "  licencing: 284"), "licencing"),
+    ("missing-section", lambda t: t.split("problems:")[0] + "other_matters:\n  text: 无\n", "problems"),
+    ("row-of-6", _sub("  carried_over: [0, 0, 0, 0, 0, 0, 0]", "  carried_over: [0, 0, 0, 0, 0, 0]"), "requests.carried_over"),
+    ("row-of-8", _sub("  granted: [0, 0, 0, 0, 0, 0, 0]", "  granted: [0, 0, 0, 0, 0, 0, 0, 0]"), "requests.granted"),
+    ("group-of-4", _sub("  review: [0, 0, 0, 0, 0]", "  review: [0, 0, 0, 0]"), "review_litigation.review"),
+    ("fee-as-text", _sub("  fees_10k_yuan: 633.8612", "  fees_10k_yuan: 六百三十三万"), "fees_10k_yuan"),
+    ("fee-quoted", _sub("  fees_10k_yuan: 633.8612", "  fees_10k_yuan: '633.8612'"), "fees_10k_yuan"),
+    ("year-1899", _sub("year: 2024", "year: 1899"), "year"),
+    ("year-text", _sub("year: 2024", "year: 二〇二四"), "year"),
+    ("agency-id-dotdot", _sub("  id: xigong-education", "  id: ../x"), "agency.id"),
+    ("agency-id-upper", _sub("  id: xigong-education", "  id: Xigong_Education"), "agency.id"),
+    ("format-unknown", _sub("format: '2021'", "format: '2020'"), "format"),
+    ("non-utf8", SEED.encode("gb18030"), "UTF-8"),
+    ("empty-file", "", "empty"),
+    ("only-comments", "# nothing here\n", "empty"),
+    ("list-not-mapping", "- agency\n- year\n", "not a mapping"),
+    ("scalar-not-mapping", "just text\n", "not a mapping"),
+    ("section-as-list", _sub("other_matters:\n  text: |\n    无\n", "other_matters:\n- 无\n"), "other_matters"),
+    ("cell-text", _sub("  withheld_3: [0, 0, 0", "  withheld_3: [0, abc, 0"), "requests.withheld_3[1]"),
+    ("row-not-list", _sub("  withheld_2: [0, 0, 0, 0, 0, 0, 0]", "  withheld_2: 0"), "requests.withheld_2"),
+    ("trial-row-in-2021", _sub("  other_1: [0, 0, 0, 0, 0, 0, 0]", "  other: [0, 0, 0, 0, 0, 0, 0]"), "other"),
+]
+
+
+def _write(tmp_path: Path, content: str | bytes | Callable[[str], str]) -> Path:
+    path = tmp_path / "params" / "xigong-education" / "2024.yaml"
+    path.parent.mkdir(parents=True)
+    if callable(content):
+        content = content(SEED)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("case", "content", "names"), MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_malformed_params_exit_2_with_one_line(
+    case: str,
+    content: str | bytes | Callable[[str], str],
+    names: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = _write(tmp_path, content)
+    assert main(["check", str(path)]) == 2
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"Error: {path}"), lines[0]
+    assert names in lines[0], lines[0]
+    assert "Traceback" not in err + out
+    assert " — " in lines[0], f"no fix given: {lines[0]}"
+
+
+def test_at_least_twenty_malformed_cases() -> None:
+    assert len(MALFORMED) >= 20
+
+
+def test_missing_file_and_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path / "nope.yaml")]) == 2
+    assert main(["check", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "no such file" in err and "is a directory" in err
+
+
+def test_unknown_key_suggests_the_nearest() -> None:
+    with pytest.raises(ParamsError) as info:
+        load_report(_write_tmp(_sub("  licensing: 284", "  licencing: 284")(SEED)))
+    assert "did you mean 'licensing'?" in str(info.value)
+
+
+def test_negative_cell_message_names_the_official_cell() -> None:
+    with pytest.raises(ParamsError) as info:
+        load_report(_write_tmp(_sub("  withheld_1: [0, 0, 0, 0, 0, 0, 0]", "  withheld_1: [0, 0, 0, 0, 0, 0, -2]")(SEED)))
+    err = info.value
+    assert err.field is not None and "表三 （三）不予公开 1.属于国家秘密 × 总计" in err.field
+    assert err.value == -2
+
+
+def test_dates_stay_strings_and_floats_stay_exact(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("date: 2025-01-31\nfee: 633.8612\n", encoding="utf-8")
+    data = read_yaml(path)
+    assert data["date"] == "2025-01-31"
+    assert str(data["fee"]) == "633.8612"
+
+
+def test_year_must_match_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "2023.yaml"
+    path.write_text(SEED, encoding="utf-8")
+    with pytest.raises(ParamsError, match="rename the file to 2024.yaml"):
+        load_report(path)
+
+
+def test_agency_folder_must_match_id(tmp_path: Path) -> None:
+    path = tmp_path / "params" / "other-agency" / "2024.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(SEED, encoding="utf-8")
+    with pytest.raises(ParamsError, match="agency.id"):
+        load_report(path)
+
+
+def test_blank_and_slash_cells_are_kept() -> None:
+    text = _sub("  new: [0, 0, 0, 0, 0, 0, 0]", "  new: [0, null, '/', 0, 0, 0, 0]")(SEED)
+    report = load_report(_write_tmp(text))
+    assert report.request_row("new") == [0, None, "/", 0, 0, 0, 0]
+
+
+def test_dump_then_load_round_trips(tmp_path: Path) -> None:
+    report = load_report(SEED_PARAMS)
+    path = tmp_path / "2024.yaml"
+    path.write_text(dump_report(report, "../../schema/params.schema.json"), encoding="utf-8")
+    assert load_report(path) == report
+    assert path.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=")
+
+
+def test_params_error_pickles() -> None:
+    err = ParamsError("p.yaml", "bad", field="year", value=1899, fix="fix it")
+    back = pickle.loads(pickle.dumps(err))
+    assert isinstance(back, ParamsError) and str(back) == str(err) and back.value == 1899
+
+
+_tmp_counter = iter(range(10_000))
+
+
+def _write_tmp(text: str) -> Path:
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp()) / f"case{next(_tmp_counter)}"
+    folder.mkdir()
+    path = folder / "2024.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
