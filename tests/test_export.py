@@ -27,7 +27,14 @@ def _seed_tables() -> dict[str, object]:
 
     proactive: dict[str, list[str]] = {}
     for row in cells:
-        if row[0] in ("规章", "行政规范性文件", "行政许可", "行政处罚", "行政强制", "行政事业性收费"):
+        if row[0] in (
+            "规章",
+            "行政规范性文件",
+            "行政许可",
+            "行政处罚",
+            "行政强制",
+            "行政事业性收费",
+        ):
             proactive[row[0]] = numbers(row)
     table3 = [numbers(r) for r in cells if len(numbers(r)) == 7]
     table4 = [numbers(r) for r in cells if len(numbers(r)) == 15]
@@ -64,9 +71,18 @@ def test_export_has_exactly_the_contract_keys() -> None:
     assert list(data) == ["agency", "year", "format", "proactive", "requests", "review_litigation"]
     assert data["agency"] == {"id": "xigong-education", "name": "西工区教育局"}
     assert list(data["proactive"]) == [
-        "rules", "normative_documents", "licensing", "penalty", "enforcement", "fees_10k_yuan",
+        "rules",
+        "normative_documents",
+        "licensing",
+        "penalty",
+        "enforcement",
+        "fees_10k_yuan",
     ]
-    assert list(data["review_litigation"]) == ["review", "litigation_direct", "litigation_after_review"]
+    assert list(data["review_litigation"]) == [
+        "review",
+        "litigation_direct",
+        "litigation_after_review",
+    ]
     assert all(len(v) == 7 for v in data["requests"].values())
 
 

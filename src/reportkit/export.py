@@ -71,3 +71,49 @@ def normalized(report: Report) -> dict[str, Any]:
     if report.uncertain:
         data["uncertain"] = list(report.uncertain)
     return data
+
+
+def _blank_proactive(fmt: L.Format) -> dict[str, Any]:
+    if fmt == "2021":
+        docs = dict.fromkeys(L.DOC_COLUMNS)
+        return {
+            "rules": docs,
+            "normative_documents": docs,
+            **dict.fromkeys(L.DECISION_ROWS),
+            "fees_10k_yuan": None,
+        }
+    return {
+        "rules": dict.fromkeys(L.TRIAL_DOC_COLUMNS),
+        "normative_documents": dict.fromkeys(L.TRIAL_DOC_COLUMNS),
+        **{k: dict.fromkeys(L.TRIAL_ITEM_COLUMNS) for k in L.TRIAL_ITEM_ROWS},
+        "fees": dict.fromkeys(L.TRIAL_FEE_COLUMNS),
+        "procurement": {"projects": None, "amount": None},
+    }
+
+
+def report_from_normalized(data: dict[str, Any]) -> Report:
+    """A :class:`Report` (empty narrative) from normalized tables — the inverse of :func:`normalized`.
+
+    Missing parts (e.g. table 二 of a transcription that only has tables 三 and 四) become blank.
+    """
+    fmt: L.Format = data.get("format", "2021")
+    agency = data.get("agency") or {}
+    if isinstance(agency, str):
+        agency = {"name": agency}
+    proactive = data.get("proactive") or _blank_proactive(fmt)
+    if "fees_10k_yuan" in proactive and proactive["fees_10k_yuan"] is not None:
+        proactive = {**proactive, "fees_10k_yuan": Decimal(str(proactive["fees_10k_yuan"]))}
+    return Report.model_validate(
+        {
+            "agency": {"id": agency.get("id", "imported"), "name": agency.get("name", "—")},
+            "year": data["year"],
+            "format": fmt,
+            "overview": {},
+            "proactive": proactive,
+            "requests": data["requests"],
+            "review_litigation": data["review_litigation"],
+            "problems": {},
+            "other_matters": {},
+            "uncertain": data.get("uncertain", []),
+        }
+    )

@@ -398,19 +398,29 @@ class Report(_Strict):
     def _format_consistency(self) -> Report:
         trial = self.format == "2019-trial"
         if trial and not isinstance(self.proactive, TrialProactive):
-            raise ValueError("proactive: format 2019-trial needs the trial table 二 — use new_made, new_published, total_published")
+            raise ValueError(
+                "proactive: format 2019-trial needs the trial table 二 — use new_made, new_published, total_published"
+            )
         if not trial and not isinstance(self.proactive, Proactive):
-            raise ValueError("proactive: format 2021 needs the 2021 table 二 — use issued, repealed, in_force (or set format: 2019-trial)")
+            raise ValueError(
+                "proactive: format 2021 needs the 2021 table 二 — use issued, repealed, in_force (or set format: 2019-trial)"
+            )
         req = self.requests
         if trial:
             if req.other is None:
-                raise ValueError("requests.other: （六）其他处理 is missing — the 2019 trial format has one row other")
+                raise ValueError(
+                    "requests.other: （六）其他处理 is missing — the 2019 trial format has one row other"
+                )
             for key in ("other_1", "other_2", "other_3"):
                 if getattr(req, key) is not None:
-                    raise ValueError(f"requests.{key}: format 2019-trial has no such row — use requests.other")
+                    raise ValueError(
+                        f"requests.{key}: format 2019-trial has no such row — use requests.other"
+                    )
         else:
             if req.other is not None:
-                raise ValueError("requests.other: format 2021 has no such row — use other_1, other_2, other_3")
+                raise ValueError(
+                    "requests.other: format 2021 has no such row — use other_1, other_2, other_3"
+                )
             for key in ("other_1", "other_2", "other_3"):
                 if getattr(req, key) is None:
                     raise ValueError(f"requests.{key}: row is missing — add it (7 numbers)")

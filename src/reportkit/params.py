@@ -277,11 +277,8 @@ def _message_for(errors: list[dict[str, Any]], path: str, data: Any) -> ParamsEr
             value=value,
             fix="use lower-case letters, digits and '-' only, e.g. xigong-education",
         )
-    if (
-        (loc
-        and loc[0] == "proactive"
-        and loc[-1] == "fees_10k_yuan")
-        or str(loc[-1:]) in ("('processing_fee_yuan',)",)
+    if (loc and loc[0] == "proactive" and loc[-1] == "fees_10k_yuan") or str(loc[-1:]) in (
+        "('processing_fee_yuan',)",
     ):
         return ParamsError(
             path,
