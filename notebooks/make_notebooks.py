@@ -106,7 +106,10 @@ def section_notebook(name: str) -> NotebookNode:
         _code("load", LOAD),
         _code("check", CHECK.format(n=n), ["check"]),
     ]
-    cells += [_code(cid, src.format(n=n), ["report"]) for cid, src in pieces]
+    cells += [
+        _code(cid, src.format(n=n), ["report", "title"] if cid == "title" else ["report"])
+        for cid, src in pieces
+    ]
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata = {
         "kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"},

@@ -35,7 +35,16 @@ class ThisPythonKernelManager(AsyncKernelManager):
     def kernel_spec(self) -> KernelSpec:
         """The python3 kernelspec, pointing at this interpreter."""
         return KernelSpec(
-            argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            argv=[
+                sys.executable,
+                "-m",
+                "ipykernel_launcher",
+                "-f",
+                "{connection_file}",
+                # the kernel's own log (TCP warning, shutdown interrupt) is noise here;
+                # cell errors reach us through the notebook's error outputs
+                "--IPKernelApp.log_level=CRITICAL",
+            ],
             display_name="Python 3 (ipykernel)",
             language="python",
             metadata={"debugger": False},
