@@ -1,0 +1,79 @@
+"""``reportkit batch``: render every agency-year, then print the summary and where the index is."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ..batch import BatchInterrupted, BatchResult, run_batch
+from ..progress import progress_for
+from . import command
+
+
+def _setup_batch(sub: argparse._SubParsersAction[Any]) -> None:
+    p = sub.add_parser(
+        "batch",
+        help="render every agency-year (parallel, incremental) and write the reviewers' index",
+    )
+    p.add_argument("--year", help="only this year (default: every year found)")
+    p.add_argument("--params", type=Path, default=Path("params"), help="default: params")
+    p.add_argument("--out", type=Path, default=Path("outputs"), help="default: outputs")
+    p.add_argument("-j", "--jobs", type=int, help="worker processes (default: number of cores)")
+    p.add_argument("--force", action="store_true", help="re-render even what is up to date")
+    p.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
+    p.add_argument("--strict", action="store_true", help="refuse agency-years with a rule error")
+
+
+@command(_setup_batch)
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Exit 0: all rendered or up to date; 1: any failed; 2: unusable arguments."""
+    try:
+        result = run_batch(
+            args.params,
+            args.out,
+            year=args.year,
+            jobs=args.jobs,
+            force=args.force,
+            fail_fast=args.fail_fast,
+            strict=args.strict,
+            progress=progress_for(sys.stderr),
+        )
+    except BatchInterrupted as err:
+        print(str(err), file=sys.stderr)
+        return 130
+    print_summary(result, Console(file=sys.stdout, soft_wrap=True))
+    return result.exit_code
+
+
+def print_summary(result: BatchResult, console: Console) -> None:
+    """The end-of-batch table: failures and rule errors per agency, counts, the index paths."""
+    rows = [o for o in result.outcomes if o.status != "up to date" or o.errors]
+    if rows:
+        table = Table(title="批量渲染结果", show_lines=False)
+        for name in ("agency", "year", "status", "rule errors", "reason / message"):
+            table.add_column(name, overflow="fold")
+        for o in rows:
+            text = o.message if o.status != "rendered" else o.reason
+            if o.failed_notebook:
+                text += f"\nfailed notebook: {o.failed_notebook}"
+            style = "red" if o.status not in ("rendered", "up to date") else None
+            table.add_row(o.agency_id, str(o.year), o.status, str(o.errors), text, style=style)
+        console.print(table)
+    counts = (
+        f"{len(result.rendered)} rendered, {len(result.up_to_date)} up to date (skipped), "
+        f"{len(result.failed)} failed"
+    )
+    if result.not_run:
+        counts += f", {len(result.not_run)} not run"
+    console.print(f"{counts} in {result.seconds:.1f} s.")
+    if not result.rendered and not result.failed:
+        console.print("Nothing to render: every agency-year is up to date.")
+    for year, path in sorted(result.indexes.items()):
+        console.print(f"Index {year}: {path}")
+    if result.root_index is not None:
+        console.print(f"All years: {result.root_index}")

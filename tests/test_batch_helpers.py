@@ -1,0 +1,168 @@
+"""Helpers of the batch and index tests: small params sets and a picklable fake render.
+
+Kept in a test module (no tests here) so spawned worker processes can import the fake by name.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportkit.checks import check_report
+from reportkit.params import dump_report, load_previous, load_report
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_PARAMS = REPO / "params" / "xigong-education" / "2024.yaml"
+
+# agency id → (name, new requests by 自然人 and 商业企业 per year offset)
+AGENCIES: dict[str, str] = {
+    "a-bureau": "西工区甲局",
+    "b-office": "西工区乙办公室",
+    "c-commission": "西工区丙委员会",
+}
+
+
+def _row(natural: int, commercial: int = 0) -> list[int]:
+    return [natural, commercial, 0, 0, 0, 0, natural + commercial]
+
+
+def report_text(
+    agency_id: str, name: str, year: int, base: int, carried_over: int, fee_text: str = ""
+) -> str:
+    """A consistent params file: ``base`` + 2 new requests and last year's carry-forward.
+
+    R1–R8 hold; R9 warns unless ``fee_text`` states the 信息处理费.
+    """
+    seed = load_report(SEED_PARAMS)
+    new = _row(base, 2)
+    carried = _row(carried_over)
+    handled = base + 2 + carried_over
+    forward = 1 if handled > 3 else 0
+    rows: dict[str, list[int]] = {key: _row(0) for key in seed.requests.model_fields}
+    rows = {k: v for k, v in rows.items() if getattr(seed.requests, k) is not None}
+    rows["new"], rows["carried_over"] = new, carried
+    done = handled - forward  # all of 自然人's; the 2 商业企业 requests are granted
+    natural = done - 2
+    granted = natural // 2
+    partly = natural // 4
+    rows["granted"] = [granted, 2, 0, 0, 0, 0, granted + 2]
+    rows["partially_granted"] = _row(partly)
+    rows["unavailable_1"] = _row(natural - granted - partly)
+    rows["total"] = [natural, 2, 0, 0, 0, 0, done]
+    rows["carried_forward"] = _row(forward)
+    items = [
+        item.model_copy(update={"text": f"本年度收到政府信息公开申请{base + 2}件。\n"})
+        if item.heading == "依申请公开"
+        else item
+        for item in seed.overview.items
+    ]
+    report = seed.model_copy(
+        update={
+            "agency": seed.agency.model_copy(update={"id": agency_id, "name": name}),
+            "year": year,
+            "title": None,
+            "overview": seed.overview.model_copy(update={"items": items}),
+            "other_matters": seed.other_matters.model_copy(
+                update={"text": fee_text, "processing_fee_yuan": None}
+            ),
+            "requests": seed.requests.model_validate(rows),
+            "review_litigation": seed.review_litigation.model_validate(
+                {
+                    "review": [1, 0, 0, 0, 1],
+                    "litigation_direct": [0, 1, 0, 0, 1],
+                    "litigation_after_review": [0, 0, 0, 0, 0],
+                }
+            ),
+        }
+    )
+    return dump_report(report, header=f"{name} {year}: test data")
+
+
+def carry_forward(base: int, carried_over: int) -> int:
+    """The 结转下年度 total :func:`report_text` writes."""
+    return 1 if base + 2 + carried_over > 3 else 0
+
+
+def make_params(
+    root: Path, agencies: dict[str, str] | None = None, years: tuple[int, ...] = (2023, 2024)
+) -> Path:
+    """``root/params/<id>/<year>.yaml`` for every agency and year; returns the params folder."""
+    params = root / "params"
+    for i, (agency_id, name) in enumerate(sorted((agencies or AGENCIES).items())):
+        carried = 0
+        for j, year in enumerate(sorted(years)):
+            base = 3 + 4 * i + j
+            path = params / agency_id / f"{year}.yaml"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fee = "" if agency_id.startswith("b") else "本年度未收取信息处理费。\n"
+            text = report_text(agency_id, name, year, base, carried, fee or "无\n")
+            path.write_text(text, encoding="utf-8")
+            carried = carry_forward(base, carried)
+    return params
+
+
+@dataclass(frozen=True)
+class FakeResult:
+    """The fields of ``reportkit.render.RenderResult``."""
+
+    agency_id: str
+    year: int
+    params: str
+    out_dir: str
+    status: str
+    message: str
+    failed_notebook: str | None
+    findings: list[dict[str, Any]]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FakeWork:
+    """A picklable stand-in for ``render_agency_year``: writes small outputs, no kernel.
+
+    Agency ids in ``fail`` fail in section 03 (leaving a partial notebook); ``crash`` raise.
+    """
+
+    fail: frozenset[str] = frozenset()
+    crash: frozenset[str] = frozenset()
+    delay: float = 0.0
+
+    def __call__(
+        self,
+        params_path: str,
+        out_root: str = "outputs",
+        *,
+        strict: bool = False,
+        notebooks_dir: str | None = None,
+    ) -> FakeResult:
+        path = Path(params_path)
+        agency_id, year = path.parent.name, int(path.stem)
+        out = Path(out_root) / str(year) / agency_id
+        try:
+            report = load_report(path)
+        except Exception as err:
+            return FakeResult(agency_id, year, params_path, str(out), "invalid", str(err), None, [])
+        if agency_id in self.crash:
+            raise RuntimeError(f"bug while rendering {agency_id}")
+        time.sleep(self.delay)
+        findings = [f.as_json() for f in check_report(report, load_previous(path, report))]
+        sections = out / "sections"
+        sections.mkdir(parents=True, exist_ok=True)
+        (sections / "01_overview.ipynb").write_text("{}", encoding="utf-8")
+        if agency_id in self.fail:
+            failed = sections / "03_requests.ipynb"
+            failed.write_text('{"partial": true}', encoding="utf-8")
+            message = f"{agency_id} {year}: section 03_requests, cell 4: ValueError: boom"
+            return FakeResult(
+                agency_id, year, params_path, str(out), "failed", message, str(failed), findings
+            )
+        (out / "report.html").write_text(f"<h1>{report.display_title}</h1>", encoding="utf-8")
+        (out / "report.pdf").write_bytes(b"%PDF-1.7 fake")
+        (out / "report.ipynb").write_text("{}", encoding="utf-8")
+        (out / "manifest.json").write_text(
+            json.dumps({"status": "rendered", "findings": findings}), encoding="utf-8"
+        )
+        return FakeResult(agency_id, year, params_path, str(out), "rendered", "", None, findings)
