@@ -1,0 +1,213 @@
+"""Import a published 政府信息公开工作年度报告 (text, HTML or pdftotext output) into a Report.
+
+:func:`import_report` never guesses silently: a cell it cannot read with certainty is left as
+it could best be read (blank when nothing fits) and its path is listed in ``uncertain``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .. import labels as L
+from ..errors import ReportImportError
+from ..model import Report
+from .decode import decode_bytes
+from .detect import Title, detect_format, find_title, is_date_line
+from .html import html_to_text, looks_like_html
+from .lines import clean_lines
+from .sections import (
+    Sections,
+    explode,
+    find_sections,
+    is_wrapped,
+    read_other,
+    read_overview,
+    read_problems,
+)
+from .tables import TableRead, read_proactive, read_requests, read_review
+
+__all__ = ["ImportResult", "import_report", "import_text"]
+
+
+@dataclass
+class ImportResult:
+    """An imported report, the cells that could not be read with certainty, and notes."""
+
+    report: Report
+    uncertain: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+
+def import_report(path: Path | str, agency_id: str, year: int | None = None) -> ImportResult:
+    """Read a published report file (UTF-8 or GB18030; text, HTML or pdftotext output)."""
+    shown = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise ReportImportError(shown, "no such file — check the path") from None
+    except IsADirectoryError:
+        raise ReportImportError(shown, "is a directory — give the report file") from None
+    except OSError as err:
+        raise ReportImportError(shown, f"cannot be read ({err.strerror})") from None
+    text, encoding = decode_bytes(data, shown)
+    result = import_text(text, agency_id, year, source=shown)
+    result.encoding = encoding
+    return result
+
+
+def import_text(
+    text: str, agency_id: str, year: int | None = None, source: str = "<text>"
+) -> ImportResult:
+    """Import a report given as text (HTML is converted first)."""
+    notes: list[str] = []
+    if looks_like_html(text):
+        text = html_to_text(text)
+        notes.append("read as HTML (tables from <table> cells)")
+    lines = explode(clean_lines(text))
+    sections = find_sections(lines)
+    found = [n for n, i in sections.heads.items() if i is not None]
+    if not {2, 3, 4} & set(found) and len(found) < 2:
+        raise ReportImportError(
+            source,
+            "no section headings of a 政府信息公开工作年度报告 found (一、总体情况 … "
+            "六、其他需要报告的事项) — give the report's text, HTML page or pdftotext -layout output",
+        )
+    missing = [L.section_heading(n) for n in range(1, 7) if n not in found]
+    if missing:
+        notes.append(f"headings not found: {'、'.join(missing)}")
+
+    title = find_title(sections.preamble or lines)
+    year = _year(title, year, source, notes)
+    agency_name = title.agency if title and title.agency else agency_id
+
+    t2_lines = sections.text_lines(2)
+    t3_lines = sections.text_lines(3)
+    fmt, why = detect_format("\n".join(t2_lines), "\n".join(t3_lines))
+    notes.append(f"format {fmt}: {why}")
+
+    proactive = read_proactive(t2_lines, fmt)
+    requests = read_requests(t3_lines, fmt)
+    review = read_review(sections.text_lines(4))
+    for table, name in ((proactive, "表二"), (requests, "表三"), (review, "表四")):
+        notes.extend(table.notes)
+        if all(v is None for v in table.cells.values()):
+            notes.append(f"{name}: not found")
+
+    wrapped = is_wrapped(lines)
+    overview = read_overview(sections.text_lines(1), wrapped)
+    problems_lines = _problems_lines(sections, review, notes)
+    problems = read_problems(problems_lines, wrapped)
+    other_lines = _drop_signature(sections.text_lines(6), agency_name)
+    other, fee_notes = read_other(other_lines, wrapped)
+    notes.extend(fee_notes)
+
+    uncertain = [*proactive.uncertain, *requests.uncertain, *review.uncertain]
+    data: dict[str, Any] = {
+        "agency": {"id": agency_id, "name": agency_name},
+        "year": year,
+        "format": fmt,
+        "overview": overview.model_dump(),
+        "proactive": _proactive_data(proactive, fmt),
+        "requests": _rows(requests, fmt),
+        "review_litigation": {
+            g: [review.cells[f"review_litigation.{g}.{c}"] for c in L.REVIEW_COLUMN_KEYS]
+            for g in L.REVIEW_GROUPS
+        },
+        "problems": problems.model_dump(),
+        "other_matters": other.model_dump(),
+        "uncertain": uncertain,
+    }
+    if title:
+        data["title"] = title.text
+    try:
+        report = Report.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ReportImportError(
+            source, f"the imported data is not a valid report ({where}: {first['msg']})"
+        ) from None
+    return ImportResult(report, uncertain, notes)
+
+
+def _year(title: Title | None, year: int | None, source: str, notes: list[str]) -> int:
+    if year is None:
+        if title is None:
+            raise ReportImportError(
+                source, "no year found in the title — give it with --year, e.g. --year 2024"
+            )
+        return title.year
+    if title and title.year != year:
+        notes.append(f"--year {year} given; the title says {title.year}")
+    return year
+
+
+def _problems_lines(sections: Sections, review: TableRead, notes: list[str]) -> list[str]:
+    if sections.heads.get(5) is not None:
+        return sections.text_lines(5)
+    four = sections.text_lines(4)
+    if review.end is not None and review.end < len(four):
+        rest = four[review.end :]
+        if any(x.strip() for x in rest):
+            notes.append("section 五 heading not found: the text after table 四 is read as 五")
+            return rest
+    return []
+
+
+def _drop_signature(lines: list[str], agency: str) -> list[str]:
+    out = list(lines)
+    while out and (
+        not out[-1].strip()
+        or is_date_line(out[-1])
+        or out[-1].strip().lstrip("#").strip() == agency
+    ):
+        out.pop()
+    return out
+
+
+def _rows(table: TableRead, fmt: L.Format) -> dict[str, list[Any]]:
+    return {
+        key: [table.cells[f"requests.{key}.{c}"] for c in L.REQUEST_COLUMN_KEYS]
+        for key in L.request_row_keys(fmt)
+    }
+
+
+def _proactive_data(table: TableRead, fmt: L.Format) -> dict[str, Any]:
+    cells = table.cells
+    if fmt == "2021":
+        return {
+            **{
+                key: {c: cells[f"proactive.{key}.{c}"] for c in L.DOC_COLUMNS} for key in L.DOC_ROWS
+            },
+            **{key: cells[f"proactive.{key}"] for key in L.DECISION_ROWS},
+            "fees_10k_yuan": _money(cells["proactive.fees_10k_yuan"]),
+        }
+    return {
+        **{
+            key: {c: cells[f"proactive.{key}.{c}"] for c in L.TRIAL_DOC_COLUMNS}
+            for key in L.TRIAL_DOC_ROWS
+        },
+        **{
+            key: {c: cells[f"proactive.{key}.{c}"] for c in L.TRIAL_ITEM_COLUMNS}
+            for key in L.TRIAL_ITEM_ROWS
+        },
+        "fees": {c: cells[f"proactive.fees.{c}"] for c in L.TRIAL_FEE_COLUMNS},
+        "procurement": {
+            "projects": cells.get("proactive.procurement.projects"),
+            "amount": _text_or_none(cells.get("proactive.procurement.amount")),
+        },
+    }
+
+
+def _money(value: Any) -> Any:
+    return Decimal(value) if isinstance(value, int) else value
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)

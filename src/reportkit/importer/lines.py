@@ -1,0 +1,212 @@
+"""Text noise that every input format shares: page footers, width variants, split words.
+
+Also the cell model of a table line: a line is split into fields (tabs, markdown pipes or runs
+of spaces) and each field is read as a label or a value.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+FOOTER = re.compile(
+    r"^\s*(?:[—–\-－]+\s*\d{1,3}\s*[—–\-－]+|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?)\s*$"
+)
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_NOT_CJK = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]+")
+
+_WIDTH = str.maketrans(
+    {
+        "(": "（",
+        ")": "）",
+        "\u3000": " ",
+        "\u00a0": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u200b": "",
+        "\ufeff": "",
+        "\r": "",
+    }
+)
+
+
+def normalize_width(text: str) -> str:
+    """Full-width digits and letters → ASCII (NFKC), ASCII parentheses → full-width ones.
+
+    NFKC is applied to digits, latin letters and the ideographic space only, so Chinese
+    punctuation (“”、。：) stays as printed.
+    """
+    out = []
+    for ch in text:
+        if "\uff10" <= ch <= "\uff19" or "\uff21" <= ch <= "\uff5a" or ch in "／．－":
+            out.append(unicodedata.normalize("NFKC", ch))
+        else:
+            out.append(ch)
+    return "".join(out).translate(_WIDTH)
+
+
+def cjk_key(text: str) -> str:
+    """Only the Chinese characters of ``text``: the key label matching compares."""
+    return _NOT_CJK.sub("", text)
+
+
+def has_cjk(text: str) -> bool:
+    """True when ``text`` holds at least one Chinese character."""
+    return bool(_CJK.search(text))
+
+
+def is_footer(line: str) -> bool:
+    """A page footer such as ``— 3 —``, ``-3-`` or ``第 3 页``."""
+    return bool(FOOTER.match(line))
+
+
+def is_markdown_rule(line: str) -> bool:
+    """``|---|---|`` (the separator under a markdown table header)."""
+    return bool(_MD_RULE.match(line)) and "-" in line
+
+
+def clean_lines(text: str) -> list[str]:
+    """The lines of ``text`` with footers, markdown rules and provenance comments removed.
+
+    The text itself is kept as printed (narrative is imported verbatim); table reading
+    normalizes widths per line with :func:`normalize_width`.
+    """
+    out = []
+    for raw in text.split("\n"):
+        line = raw.replace("\r", "").replace("\ufeff", "").rstrip(" \u3000")
+        if line.startswith("# source:"):
+            continue
+        if is_footer(line) or is_markdown_rule(line):
+            continue
+        out.append(line)
+    return out
+
+
+# ---------------------------------------------------------------- cells
+
+Sep = Literal["tab", "pipe", "space"]
+ValueKind = Literal["number", "blank", "slash", "text"]
+
+_NUMBER = re.compile(r"^[+\-]?\d+(?:\.\d+)?$")
+_NOTE = re.compile(r"^([+\-]?\d+(?:\.\d+)?)\s*(?:件|条|个|项|元)?\s*[（(]([^（()）]*)[）)]$")
+_SLASHES = frozenset({"/", "／", "\\"})
+_DASHES = frozenset({"-", "—", "–", "－", "——", "--", "/-"})
+_LEAD_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.、．]\s*(?=\D)")
+
+
+@dataclass
+class Field:
+    """One field of a table line: a label, a value, or empty."""
+
+    raw: str
+    kind: ValueKind
+    value: int | Decimal | str | None = None
+    note: str = ""
+
+    @property
+    def is_value(self) -> bool:
+        """A cell of the number part of a row (blank and slash included)."""
+        return self.kind != "text"
+
+
+def read_field(raw: str) -> Field:
+    """Classify one field: a number (with its note), blank, ``/``, or a label."""
+    text = raw.strip()
+    if not text:
+        return Field(raw, "blank")
+    if text in _SLASHES:
+        return Field(raw, "slash", "/")
+    if text in _DASHES:
+        return Field(raw, "blank", None, note=f"“{text}” read as a blank cell")
+    compact = text.replace(",", "").replace("，", "") if re.fullmatch(r"[\d,，]+", text) else text
+    if _NUMBER.match(compact):
+        return Field(raw, "number", parse_number(compact))
+    noted = _NOTE.match(text)
+    if noted and not has_cjk(noted.group(1)):
+        return Field(raw, "number", parse_number(noted.group(1)), note=noted.group(2).strip())
+    return Field(raw, "text", text)
+
+
+def parse_number(text: str) -> int | Decimal:
+    """``12`` → 12, ``633.8612`` → Decimal."""
+    if re.fullmatch(r"[+\-]?\d+", text):
+        return int(text)
+    try:
+        return Decimal(text)
+    except InvalidOperation as err:  # pragma: no cover - guarded by the regex
+        raise ValueError(text) from err
+
+
+@dataclass
+class Line:
+    """A table line split into fields."""
+
+    text: str
+    sep: Sep
+    fields: list[Field] = field(default_factory=list)
+
+    @property
+    def labels(self) -> list[str]:
+        """The label fields, in order."""
+        return [f.raw.strip() for f in self.fields if f.kind == "text"]
+
+    @property
+    def numbers(self) -> list[Field]:
+        """The fields holding a number."""
+        return [f for f in self.fields if f.kind == "number"]
+
+
+def _split_space_field(text: str) -> list[str]:
+    """A whitespace-separated chunk: numbers become their own fields, words are rejoined."""
+    tokens = re.findall(
+        r"[+\-]?\d+(?:\.\d+)?\s*(?:件|条|个)?\s*[（(][^（()）]*[）)]|[+\-]?\d+(?:\.\d+)?|[^\d\s]+(?:\d+[^\d\s]+)*",
+        text,
+    )
+    out: list[str] = []
+    for tok in tokens:
+        is_num = bool(re.match(r"^[+\-]?\d", tok))
+        if out and not is_num and not re.match(r"^[+\-]?\d", out[-1]):
+            out[-1] += tok
+        else:
+            out.append(tok)
+    return out
+
+
+def split_line(line: str) -> Line:
+    """Split a table line by tabs, markdown pipes or runs of spaces."""
+    stripped = line.strip()
+    if "\t" in line:
+        parts = line.split("\t")
+        return Line(line, "tab", [read_field(p) for p in parts])
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+        return Line(line, "pipe", [read_field(p) for p in inner.split("|")])
+    fields: list[Field] = []
+    for chunk in re.split(r"\s{2,}", stripped):
+        lead = _LEAD_NUMBER.match(chunk)
+        prefix = ""
+        if lead:
+            prefix, chunk = chunk[: lead.end()], chunk[lead.end() :]
+        parts = _split_space_field(chunk) if chunk else []
+        if prefix:
+            if parts and not re.match(r"^[+\-]?\d", parts[0]):
+                parts[0] = prefix + parts[0]
+            else:
+                parts.insert(0, prefix)
+        fields.extend(read_field(p) for p in parts)
+    return Line(line, "space", fields)
+
+
+def strip_numbering(text: str) -> str:
+    """``（三）不予公开`` → ``不予公开``; ``1.属于国家秘密`` → ``属于国家秘密``; ``一、`` → ``""``."""
+    text = text.strip()
+    text = re.sub(
+        r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、．.]|\d{1,2}\s*[.、．])\s*",
+        "",
+        text,
+    )
+    return text

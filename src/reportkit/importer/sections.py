@@ -1,0 +1,225 @@
+"""Split a report's text into its six sections, and read the narrative of 一, 五 and 六.
+
+Headings are found by their titles (with the variants real reports print), in order, so a
+report that numbers its sections differently (or restarts the numbering) still splits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from ..model import OtherMatters, Overview, OverviewItem, Problems, Subsection
+from .lines import has_cjk
+
+_NUM = r"[一二三四五六七八九十]{1,2}\s*[、．.]\s*"
+TITLES: dict[int, str] = {
+    1: r"总体情况|概述",
+    2: r"主动公开政府信息情况",
+    3: r"收到和处理政府信息公开申请情况",
+    4: r"(?:因)?政府信息公开(?:工作)?(?:被申请)?行政复议[、和及与]?(?:提起)?行政诉讼(?:的)?情况",
+    5: r"(?:政府信息公开工作)?存在的?主要问题及(?:其)?(?:改进|整改)(?:情况|措施)",
+    6: r"其他需要报告的事项",
+}
+_HEADING = {
+    n: re.compile(rf"^\s*(?:#+\s*)?{_NUM}(?:{title})\s*[。：:]?\s*$") for n, title in TITLES.items()
+}
+_INLINE_HEADING = re.compile(rf"(?<![第\w])({_NUM}(?:{'|'.join(TITLES.values())}))")
+_ITEM = re.compile(r"^\s*(?:#+\s*)?[（(]([一二三四五六七八九十])[）)]\s*(.*)$")
+_STOPS = "。：:；;！!？?．"
+_END_STOPS = tuple("。：:；;！!？?…”」）)")
+_ITEM_WORDS = re.compile(
+    r"^(.{0,16}?(?:主动公开|依申请公开|政府信息管理|平台建设|监督保障)(?:政府信息)?(?:工作)?(?:方面|情况)?)(?=.{20,})"
+)
+LONG_LINE = 400
+
+
+def explode(lines: list[str]) -> list[str]:
+    """Put section headings of run-together text (a page flattened to one line) on own lines."""
+    out: list[str] = []
+    for line in lines:
+        if len(line) < LONG_LINE or "\t" in line:
+            out.append(line)
+            continue
+        text = _INLINE_HEADING.sub(lambda m: "\n" + m.group(1) + "\n", line)
+        text = re.sub(r"(?<![第\w])(?=[（(][一二三四五][）)])", "\n", text)
+        out.extend(part for part in text.split("\n"))
+    return out
+
+
+@dataclass
+class Sections:
+    """Line indexes of the six headings (None when a heading was not found)."""
+
+    lines: list[str]
+    heads: dict[int, int | None] = field(default_factory=dict)
+
+    def span(self, n: int) -> tuple[int, int] | None:
+        """The lines of section ``n`` (after its heading, up to the next heading found)."""
+        start = self.heads.get(n)
+        if start is None:
+            return None
+        later = [i for k, i in self.heads.items() if k > n and i is not None and i > start]
+        return start + 1, min(later) if later else len(self.lines)
+
+    def text_lines(self, n: int) -> list[str]:
+        """The lines of section ``n`` ([] when its heading is missing)."""
+        span = self.span(n)
+        return self.lines[span[0] : span[1]] if span else []
+
+    @property
+    def preamble(self) -> list[str]:
+        """The lines before the first heading (title, date, introduction)."""
+        first = [i for i in self.heads.values() if i is not None]
+        return self.lines[: min(first)] if first else self.lines[:20]
+
+
+def find_sections(lines: list[str]) -> Sections:
+    """Locate the six headings, in order."""
+    found = Sections(lines)
+    pos = 0
+    for n in range(1, 7):
+        found.heads[n] = None
+        for i in range(pos, len(lines)):
+            if _HEADING[n].match(lines[i]):
+                found.heads[n] = i
+                pos = i + 1
+                break
+    return found
+
+
+# ---------------------------------------------------------------- paragraphs
+
+
+def _clean(line: str) -> str:
+    text = line.strip()
+    text = re.sub(r"^#+\s+", "", text)
+    text = re.sub(r"^[-*•]\s+", "", text)
+    return text.strip()
+
+
+def is_wrapped(lines: list[str]) -> bool:
+    """True for text wrapped at a fixed width (PDF extraction): long lines rarely end a sentence."""
+    long = [ln.strip() for ln in lines if len(ln.strip()) >= 15 and has_cjk(ln)]
+    if len(long) < 4:
+        return False
+    open_ended = sum(not ln.endswith(_END_STOPS) for ln in long)
+    return open_ended / len(long) > 0.4
+
+
+def paragraphs_of(lines: list[str], wrapped: bool) -> list[str]:
+    """Lines → paragraphs; wrapped text is rejoined (indentation or a stop ends a paragraph)."""
+    paras: list[str] = []
+    joinable = False
+    for raw in lines:
+        if not raw.strip():
+            joinable = False
+            continue
+        text = _clean(raw)
+        if not text:
+            continue
+        indented = len(raw) - len(raw.lstrip(" ")) >= 2
+        if wrapped and joinable and paras and not indented and not _ITEM.match(text):
+            sep = " " if paras[-1][-1:].isascii() and text[:1].isascii() else ""
+            paras[-1] += sep + text
+        else:
+            paras.append(text)
+        joinable = wrapped and not text.endswith(_END_STOPS) and not _ITEM.match(text)
+        if _ITEM.match(text) and not any(s in text for s in _STOPS):
+            joinable = False
+    return paras
+
+
+# ---------------------------------------------------------------- section 一
+
+
+def _split_item(rest: str) -> tuple[str, str, bool]:
+    """(heading, text on the same line, run_in) for the text after ``（一）``."""
+    for i, ch in enumerate(rest[:60]):
+        if ch in _STOPS:
+            after = rest[i + 1 :].strip()
+            if not after:
+                return rest.strip(), "", False
+            head = rest[:i] if ch == "。" else rest[: i + 1]
+            return head.strip(), after, True
+    if len(rest) > 60:
+        m = _ITEM_WORDS.match(rest)
+        if m:
+            return m.group(1).strip(), rest[m.end() :].strip(), False
+    return rest.strip(), "", False
+
+
+def read_overview(lines: list[str], wrapped: bool) -> Overview:
+    """Section 一: the introduction and the numbered items （一）…."""
+    paras = paragraphs_of(lines, wrapped)
+    intro: list[str] = []
+    items: list[OverviewItem] = []
+    texts: list[list[str]] = []
+    expected = "一二三四五六七八九十"
+    for para in paras:
+        m = _ITEM.match(para)
+        if m and len(items) < len(expected) and m.group(1) == expected[len(items)]:
+            head, first, run_in = _split_item(m.group(2))
+            items.append(OverviewItem(heading=head or m.group(0).strip(), run_in=run_in))
+            texts.append([first] if first else [])
+        elif items:
+            texts[-1].append(para)
+        else:
+            intro.append(para)
+    for item, body in zip(items, texts, strict=True):
+        item.text = _lines(body)
+    return Overview(intro=_lines(intro), items=items)
+
+
+def _lines(paras: list[str]) -> str:
+    return "".join(p + "\n" for p in paras if p.strip())
+
+
+# ---------------------------------------------------------------- sections 五, 六
+
+_SUBHEAD = re.compile(r"^\s*[（(][一二三四五六七八九十][）)]")
+
+
+def read_problems(lines: list[str], wrapped: bool) -> Problems:
+    """Section 五: paragraphs before the first sub-heading, then each sub-heading's paragraphs."""
+    intro: list[str] = []
+    subs: list[tuple[str, list[str]]] = []
+    for para in paragraphs_of(lines, wrapped):
+        stripped = para.rstrip("。：:")
+        if _SUBHEAD.match(para) and len(para) <= 40 and not any(s in stripped for s in _STOPS):
+            subs.append((para, []))
+        elif subs:
+            subs[-1][1].append(para)
+        else:
+            intro.append(para)
+    return Problems(
+        intro=_lines(intro),
+        subsections=[Subsection(heading=h, text=_lines(body)) for h, body in subs],
+    )
+
+
+_FEE = re.compile(r"收取[^。；]{0,20}?处理费[^。；\d]{0,6}?(\d+(?:\.\d+)?)\s*(万)?元")
+_NO_FEE = re.compile(
+    r"(?:未|没有|无|不)[^。；]{0,12}?(?:收取|收费|处理费)|处理费[^。；]{0,6}?(?:为)?\s*0\s*元"
+)
+
+
+def read_other(lines: list[str], wrapped: bool) -> tuple[OtherMatters, list[str]]:
+    """Section 六 and the 信息处理费 it states (None when it states none)."""
+    paras = paragraphs_of(lines, wrapped)
+    text = "\n".join(paras)
+    notes: list[str] = []
+    fee: Decimal | None = None
+    m = _FEE.search(text)
+    if m:
+        try:
+            fee = Decimal(m.group(1)) * (10_000 if m.group(2) else 1)
+        except InvalidOperation:
+            fee = None
+        else:
+            notes.append(f"section 六: 信息处理费 {fee} 元 read from “{m.group(0)}”")
+    elif _NO_FEE.search(text):
+        fee = Decimal(0)
+        notes.append("section 六: no 信息处理费 collected (stated in the text)")
+    return OtherMatters(text=_lines(paras), processing_fee_yuan=fee), notes

@@ -1,0 +1,396 @@
+"""Find tables 二, 三 and 四 in a section's lines and read their cells.
+
+Rows are anchored by their labels. Rows printed without a readable label (PDF extraction
+splits labels from numbers) are given to the missing rows between two anchors only when
+their count matches exactly; anything else is left blank and flagged uncertain.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .. import labels as L
+from ..labels import Format
+from .cells import CellValue, Fit, fit_row, row_sum
+from .lines import Field, Line, cjk_key, has_cjk, normalize_width, split_line, strip_numbering
+
+
+@dataclass
+class TableRead:
+    """Cells read from one table: values by cell path, the uncertain paths, and notes."""
+
+    cells: dict[str, CellValue] = field(default_factory=dict)
+    uncertain: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    end: int | None = None  # index of the line after the table's last data line
+
+    def put(self, path: str, value: CellValue, certain: bool) -> None:
+        """Record one cell."""
+        self.cells[path] = value
+        if not certain and path not in self.uncertain:
+            self.uncertain.append(path)
+
+
+def _parse(lines: Sequence[str]) -> list[Line]:
+    return [split_line(normalize_width(x)) for x in lines]
+
+
+def split_run_together(lines: Sequence[str], markers: Sequence[str]) -> list[str]:
+    """Break lines without separators that hold two or more row labels before each label."""
+    pattern = re.compile("|".join(f"(?:{m})" for m in markers))
+    out: list[str] = []
+    for line in lines:
+        if "\t" in line or line.strip().startswith("|") or len(pattern.findall(line)) < 2:
+            out.append(line)
+            continue
+        out.extend(pattern.sub(lambda m: "\n" + m.group(0), line).split("\n"))
+    return out
+
+
+def _cell_note(path: str, label: str, f: Field) -> str:
+    return f"{path} ({label}): “{f.raw.strip()}” read as {f.value}, note kept: {f.note}"
+
+
+# ---------------------------------------------------------------- table 三
+
+_HEADER_WORDS = frozenset(
+    cjk_key(w)
+    for w in (
+        *L.REQUEST_COLUMNS.values(),
+        L.APPLICANT,
+        L.LEGAL_PERSON,
+        L.INFO_CONTENT,
+        "商业",
+        "科研",
+    )
+) - {"总计", "其他"}
+_GROUPS_2021 = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理")
+
+
+def _row_markers(fmt: Format) -> list[str]:
+    marks = []
+    for row in L.request_rows(fmt):
+        head = re.escape(cjk_key(row.label)[:4])
+        if row.number[:1].isdigit():
+            marks.append(rf"{row.number[0]}\s*[.、．]\s*{head}")
+        else:
+            marks.append(rf"(?:{re.escape(row.number)})?{head}")
+    marks.append(r"[（(][三四五六][）)]\s*(?:不予公开|无法提供|不予处理|其他处理)")
+    return marks
+
+
+@dataclass
+class _DataRow:
+    index: int
+    line: Line
+    cands: set[str] | None
+    values: list[Field]
+
+
+class _RowLabels:
+    """Which rows of table 三 a label (or a fragment of one) can name."""
+
+    def __init__(self, fmt: Format) -> None:
+        self.keys = L.request_row_keys(fmt)
+        self.norms = {r.key: cjk_key(r.label) for r in L.request_rows(fmt)}
+        self.groups = set(_GROUPS_2021 if fmt == "2021" else _GROUPS_2021[:4])
+
+    def of_text(self, text: str) -> set[str] | None:
+        k = cjk_key(strip_numbering(text))
+        if len(k) < 2 or k in self.groups:
+            return None
+        exact = {key for key in self.keys if self.norms[key] == k}
+        cands = exact or {
+            key
+            for key in self.keys
+            if k in self.norms[key] or (len(self.norms[key]) >= 4 and self.norms[key] in k)
+        }
+        m = re.match(r"^\s*(\d)\s*[.、．]", text)
+        if m and len(cands) > 1:
+            numbered = {c for c in cands if c.endswith(f"_{m.group(1)}")}
+            cands = numbered or cands
+        return cands or None
+
+    def of_line(self, texts: list[str]) -> set[str] | None:
+        sets = [s for s in (self.of_text(t) for t in texts) if s]
+        if not sets:
+            return None
+        both = set.intersection(*sets)
+        return both or set.union(*sets)
+
+
+def _is_header(texts: list[str]) -> bool:
+    for t in texts:
+        k = cjk_key(t)
+        if k in _HEADER_WORDS or "勾稽" in k or k.startswith("本列数据"):
+            return True
+    return False
+
+
+def _value_fields(line: Line) -> list[Field]:
+    last_text = max((i for i, f in enumerate(line.fields) if f.kind == "text"), default=-1)
+    return line.fields[last_text + 1 :]
+
+
+def read_requests(lines: Sequence[str], fmt: Format) -> TableRead:
+    """Table 三: every row of ``fmt`` with its seven cells, or flagged uncertain."""
+    out = TableRead()
+    index = _RowLabels(fmt)
+    lines = split_run_together(lines, _row_markers(fmt))
+    rows: list[_DataRow] = []
+    for i, line in enumerate(_parse(lines)):
+        texts = line.labels
+        if _is_header(texts):
+            continue
+        values = _value_fields(line)
+        has_number = any(f.kind in ("number", "slash") for f in values)
+        cands = index.of_line(texts)
+        separated = line.sep != "space"
+        if not has_number and not (separated and cands and len(cands) == 1 and len(values) >= 7):
+            continue
+        if not texts and line.sep == "space" and len(values) == 1 and len(values[0].raw) < 7:
+            out.notes.append(
+                f"表三: ignored a lone number “{values[0].raw.strip()}” (line {i + 1})"
+            )
+            continue
+        rows.append(_DataRow(i, line, cands, values))
+    fits = _fit_rows(rows)
+    assigned = _assign(rows, index.keys, out)
+    for key in index.keys:
+        row_label = L.request_row(key, fmt).full_label
+        d = assigned.get(key)
+        fit = fits[d] if d is not None else Fit.unknown(7, "row not found")
+        for col, value, certain in zip(L.REQUEST_COLUMN_KEYS, fit.cells, fit.certain, strict=True):
+            out.put(f"requests.{key}.{col}", value, certain)
+        if d is not None:
+            for f, col in zip(_fitted_fields(rows[d]), L.REQUEST_COLUMN_KEYS, strict=False):
+                if f.note and f.kind == "number":
+                    out.notes.append(_cell_note(f"requests.{key}.{col}", row_label, f))
+            out.notes.extend(f"requests.{key} ({row_label}): {n}" for n in fit.notes)
+        if rows:
+            out.end = rows[-1].index + 1
+    return out
+
+
+def _fitted_fields(row: _DataRow) -> list[Field]:
+    return [f for f in row.values if f.kind != "blank" or not row.line.sep == "space"]
+
+
+def _fit_rows(rows: list[_DataRow]) -> list[Fit]:
+    check = row_sum(6)
+    first = [fit_row(r.values, 7, separated=r.line.sep != "space", check=check) for r in rows]
+    learned = {
+        f.pad for r, f in zip(rows, first, strict=True) if f.pad is not None and len(r.values) > 7
+    }
+    return [
+        fit
+        if all(fit.certain) or r.line.sep == "space"
+        else fit_row(r.values, 7, separated=True, check=check, pads=learned or None)
+        for r, fit in zip(rows, first, strict=True)
+    ]
+
+
+def _assign(rows: list[_DataRow], keys: tuple[str, ...], out: TableRead) -> dict[str, int]:
+    """Row key → index into ``rows``: anchors by label, gaps filled only when counts match."""
+    order = {k: i for i, k in enumerate(keys)}
+    anchors: list[tuple[int, str]] = []
+    for d, row in enumerate(rows):
+        if row.cands and len(row.cands) == 1:
+            key = next(iter(row.cands))
+            if anchors and order[key] <= order[anchors[-1][1]]:
+                out.notes.append(
+                    f"表三: a row labelled “{' '.join(row.line.labels)}” is out of order; "
+                    "read as unlabelled"
+                )
+                continue
+            anchors.append((d, key))
+    result = {key: d for d, key in anchors}
+    bounds = [(-1, -1), *((d, order[k]) for d, k in anchors), (len(rows), len(keys))]
+    anchored = {d for d, _ in anchors}
+    for (d0, k0), (d1, k1) in zip(bounds, bounds[1:], strict=False):
+        missing = list(keys[k0 + 1 : k1])
+        loose = [d for d in range(d0 + 1, d1) if d not in anchored]
+        if not missing and not loose:
+            continue
+        fits = len(missing) == len(loose) and all(
+            rows[d].cands is None or key in (rows[d].cands or set())
+            for d, key in zip(loose, missing, strict=True)
+        )
+        if fits:
+            result.update(zip(missing, loose, strict=True))
+        elif missing:
+            names = "、".join(keys_label(k) for k in missing)
+            out.notes.append(
+                f"表三: {len(loose)} unlabelled row(s) for {len(missing)} missing row(s) "
+                f"({names}); left blank and flagged"
+            )
+        else:
+            for d in loose:
+                out.notes.append(
+                    f"表三: ignored an unlabelled row “{rows[d].line.text.strip()[:60]}”"
+                )
+    return result
+
+
+def keys_label(key: str) -> str:
+    """The printed label of a table 三 row (2021 labels; the trial ``other`` row too)."""
+    fmt: Format = "2019-trial" if key == "other" else "2021"
+    return L.request_row(key, fmt).full_label
+
+
+# ---------------------------------------------------------------- table 四
+
+_NARRATIVE_CJK = 15
+
+
+def read_review(lines: Sequence[str]) -> TableRead:
+    """Table 四: the fifteen cells, read from the number rows that follow its header."""
+    out = TableRead()
+    values: list[Field] = []
+    separated = True
+    end = None
+    for i, line in enumerate(_parse(lines)):
+        texts = line.labels
+        if texts:
+            if values and sum(len(cjk_key(t)) for t in texts) >= _NARRATIVE_CJK:
+                break
+            if values and any(f.kind == "number" for f in line.fields):
+                break
+            continue
+        row = [f for f in line.fields] if line.sep != "space" else list(line.numbers)
+        if not any(f.kind == "number" for f in row):
+            continue
+        separated = separated and line.sep != "space"
+        values.extend(row)
+        end = i + 1
+        if len([f for f in values if f.kind != "blank"]) >= 15 and len(values) >= 15:
+            break
+    out.end = end
+    if not values:
+        fit = Fit.unknown(15, "table 四 not found")
+    else:
+        if separated and len(values) > 15:
+            while len(values) > 15 and values[-1].kind == "blank" and not values[-1].note:
+                values.pop()
+        fit = fit_row(values, 15, separated=separated, check=row_sum(4))
+    paths = [f"review_litigation.{g}.{c}" for g in L.REVIEW_GROUPS for c in L.REVIEW_COLUMN_KEYS]
+    for path, value, certain in zip(paths, fit.cells, fit.certain, strict=True):
+        out.put(path, value, certain)
+    out.notes.extend(f"表四: {n}" for n in fit.notes)
+    return out
+
+
+# ---------------------------------------------------------------- table 二
+
+_T2_2021: dict[str, tuple[str, int]] = {
+    "规章": ("rules", 3),
+    "行政规范性文件": ("normative_documents", 3),
+    "规范性文件": ("normative_documents", 3),
+    "行政许可": ("licensing", 1),
+    "行政处罚": ("penalty", 1),
+    "行政强制": ("enforcement", 1),
+    "行政事业性收费": ("fees_10k_yuan", 1),
+}
+_T2_TRIAL: dict[str, tuple[str, int]] = {
+    "规章": ("rules", 3),
+    "行政规范性文件": ("normative_documents", 3),
+    "规范性文件": ("normative_documents", 3),
+    "行政许可": ("licensing", 3),
+    "其他对外管理服务事项": ("other_services", 3),
+    "行政处罚": ("penalty", 3),
+    "行政强制": ("enforcement", 3),
+    "行政事业性收费": ("fees", 2),
+    "政府集中采购": ("procurement", 2),
+}
+_T2_MARKERS = [
+    "第二十条",
+    "规章",
+    "(?<!行政)规范性文件",
+    "行政规范性文件",
+    "行政许可",
+    "其他对外管理服务事项",
+    "行政处罚",
+    "行政强制",
+    "行政事业性收费",
+    "政府集中采购",
+]
+
+
+def _t2_columns(fmt: Format, key: str) -> tuple[str, ...]:
+    if fmt == "2021":
+        return tuple(L.DOC_COLUMNS) if key in L.DOC_ROWS else ("",)
+    if key in L.TRIAL_DOC_ROWS:
+        return tuple(L.TRIAL_DOC_COLUMNS)
+    if key in L.TRIAL_ITEM_ROWS:
+        return tuple(L.TRIAL_ITEM_COLUMNS)
+    if key == "fees":
+        return tuple(L.TRIAL_FEE_COLUMNS)
+    return ("projects", "amount")
+
+
+def read_proactive(lines: Sequence[str], fmt: Format) -> TableRead:
+    """Table 二: each row found by its label; cells flagged when the count does not fit."""
+    out = TableRead()
+    table = _T2_2021 if fmt == "2021" else _T2_TRIAL
+    seen: set[str] = set()
+    for line in _parse(split_run_together(lines, _T2_MARKERS)):
+        for pos, f in enumerate(line.fields):
+            if f.kind != "text" or cjk_key(f.raw) not in table:
+                continue
+            key, n = table[cjk_key(f.raw)]
+            if key in seen:
+                break
+            after = line.fields[pos + 1 :]
+            stop = next((j for j, g in enumerate(after) if g.kind == "text"), len(after))
+            values = after[:stop]
+            if key == "procurement" and stop < len(after):
+                values = [*after[:stop], after[stop]]
+            separated = line.sep != "space"
+            if separated:
+                while len(values) > n and values[-1].kind == "blank":
+                    values.pop()
+            seen.add(key)
+            _put_proactive(out, fmt, key, values, n, separated)
+            break
+    for label, (key, n) in table.items():
+        if key not in seen:
+            seen.add(key)
+            _put_proactive(out, fmt, key, [], n, True)
+            out.notes.append(f"表二: row {label} not found; left blank and flagged")
+    return out
+
+
+def _put_proactive(
+    out: TableRead, fmt: Format, key: str, values: list[Field], n: int, separated: bool
+) -> None:
+    cols = _t2_columns(fmt, key)
+    if key == "procurement" and len(values) == 2:
+        first = values[0]
+        projects = first.value if first.kind == "number" and isinstance(first.value, int) else None
+        out.put("proactive.procurement.projects", projects, first.kind == "number")
+        out.put("proactive.procurement.amount", values[1].raw.strip() or None, True)
+        return
+    fit = fit_row(values, n, separated=separated) if values else Fit.unknown(n, "no cells")
+    for col, value, certain, f in zip(cols, fit.cells, fit.certain, _pad(values, n), strict=True):
+        path = f"proactive.{key}.{col}" if col else f"proactive.{key}"
+        ok = certain
+        if key in ("fees_10k_yuan",):
+            value = Decimal(value) if isinstance(value, int | Decimal) else value
+        elif isinstance(value, Decimal):
+            value, ok = None, False
+        out.put(path, value, ok)
+        if f is not None and f.note and f.kind == "number":
+            out.notes.append(_cell_note(path, L.proactive_cell(key, col or None), f))
+    out.notes.extend(f"表二 {key}: {n_}" for n_ in fit.notes)
+
+
+def _pad(values: list[Field], n: int) -> list[Field | None]:
+    return [*values[:n], *([None] * (n - len(values[:n])))]
+
+
+def section_has_table(lines: Sequence[str]) -> bool:
+    """True when the lines hold numbers in a table-like layout."""
+    return any(has_cjk(x) and re.search(r"\d", x) for x in lines)
