@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import re
 from pathlib import Path
-from typing import Any
 
 from nbformat.notebooknode import NotebookNode
 
@@ -61,8 +60,7 @@ def notebook_to_html(nb: NotebookNode) -> str:
         exclude_anchor_links=True,
     )
     body: str
-    resources: dict[str, Any]
-    body, resources = exporter.from_notebook_node(mark_sections(nb))
+    body, _resources = exporter.from_notebook_node(mark_sections(nb))
     remote = _REMOTE.search(body)
     if remote:
         raise RenderError(

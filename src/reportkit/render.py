@@ -26,7 +26,7 @@ from .checks import Finding, check_report, has_errors
 from .combine import combine_notebooks, read_notebook, write_notebook
 from .errors import RenderError, ReportkitError
 from .execution import SECTIONS, Section, run_notebook
-from .html import TEMPLATES, TEMPLATE_NAME, notebook_to_html
+from .html import TEMPLATE_NAME, TEMPLATES, notebook_to_html
 from .inputs import Inputs, load_inputs
 from .manifest import MANIFEST_NAME, build_manifest, manifest_text
 

@@ -1,0 +1,50 @@
+"""``reportkit run``: render one agency-year to ``<out>/<year>/<agency-id>/``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..render import RenderResult, render_agency_year
+from . import EXIT_INPUT, EXIT_OK, EXIT_RULES, command
+
+EXIT_FOR_STATUS = {
+    "rendered": EXIT_OK,
+    "failed": EXIT_RULES,
+    "refused": EXIT_RULES,
+    "invalid": EXIT_INPUT,
+}
+
+
+def _setup_run(sub: argparse._SubParsersAction[Any]) -> None:
+    p = sub.add_parser(
+        "run",
+        help="render one agency-year: section notebooks → report.ipynb, report.html, report.pdf",
+    )
+    p.add_argument("params", type=Path, help="params/<agency-id>/<year>.yaml")
+    p.add_argument(
+        "--out", type=Path, default=Path("outputs"), help="output root (default: outputs)"
+    )
+    p.add_argument(
+        "--strict", action="store_true", help="refuse to render when a 勾稽 rule error is found"
+    )
+
+
+@command(_setup_run)
+def cmd_run(args: argparse.Namespace) -> int:
+    """Exit 0 rendered; 1 render failed or --strict refusal; 2 unusable input."""
+    result = render_agency_year(args.params, args.out, strict=args.strict)
+    _print_result(result)
+    return EXIT_FOR_STATUS[result.status]
+
+
+def _print_result(result: RenderResult) -> None:
+    for finding in result.findings:
+        print(f"  {finding['rule']} {finding['severity']} {finding['where']}: {finding['message']}")
+    if result.status == "rendered":
+        seconds = result.timings.get("total", 0.0)
+        print(f"rendered {result.agency_id} {result.year} → {result.out_dir} ({seconds:.1f} s)")
+        return
+    print(f"Error: {result.message}", file=sys.stderr)
