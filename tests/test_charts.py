@@ -1,0 +1,132 @@
+"""图解 charts: CJK glyphs present, deterministic bytes, zero tables, year-over-year only with
+history, and a clear error without CJK fonts."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import pickle
+import warnings
+
+import pytest
+from matplotlib.figure import Figure
+
+from reportkit import charts, fonts
+from reportkit.errors import FontError
+from reportkit.sections import report_body_html
+from tests.docsamples import demo_report, seed_report, trial_report
+
+
+def _all_charts_bytes() -> list[str]:
+    report = demo_report()
+    history = (demo_report(2023, new=8), demo_report(2022, new=3))
+    return [charts.figure_svg(c.figure) for c in charts.report_charts(report, history)] + [
+        charts.figure_svg(c.figure) for c in charts.report_charts(seed_report())
+    ]
+
+
+def test_no_glyph_warnings(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        svgs = _all_charts_bytes()
+        for c in charts.report_charts(trial_report()):
+            charts.figure_png_base64(c.figure)
+    assert len(svgs) == 5
+    assert not [r for r in caplog.records if "missing" in r.getMessage().lower()]
+
+
+def test_font_is_the_cjk_sans_face() -> None:
+    assert fonts.configure_matplotlib() == "Noto Sans CJK SC"
+    assert fonts.cjk_family("serif") == "Noto Serif CJK SC"
+    assert fonts.cjk_font_path().endswith((".ttc", ".otf", ".ttf"))
+
+
+def test_svg_is_deterministic_within_a_process() -> None:
+    fig = charts.applicant_mix_figure(demo_report())
+    assert charts.figure_svg(fig) == charts.figure_svg(fig)
+    assert _all_charts_bytes() == _all_charts_bytes()
+    svg = charts.figure_svg(fig)
+    assert "<dc:date>" not in svg
+
+
+def test_png_is_a_png() -> None:
+    data = base64.b64decode(charts.figure_png_base64(charts.outcome_figure(demo_report())))
+    assert data.startswith(b"\x89PNG")
+
+
+def test_zero_table_gives_note_not_crash() -> None:
+    report = seed_report()
+    assert all(v == 0 for _, v in charts.applicant_values(report))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for fig in (charts.applicant_mix_figure(report), charts.outcome_figure(report)):
+            assert isinstance(fig, Figure)
+            texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+            assert charts.NO_REQUESTS in texts
+            charts.figure_svg(fig)
+    html = charts.report_figures_html(report)
+    assert "<img" not in html
+    assert charts.NO_REQUESTS in html
+
+
+def test_outcome_values_group_sub_rows() -> None:
+    values = dict(charts.outcome_values(demo_report()))
+    assert list(values) == [
+        "（一）予以公开",
+        "（二）部分公开",
+        "（三）不予公开",
+        "（四）无法提供",
+        "（五）不予处理",
+        "（六）其他处理",
+    ]
+    assert values["（一）予以公开"] == 7
+    assert values["（四）无法提供"] == 7
+    trial = dict(charts.outcome_values(trial_report()))
+    assert trial["（六）其他处理"] == 1
+
+
+def test_year_over_year_only_with_history() -> None:
+    report = demo_report()
+    assert [c.name for c in charts.report_charts(report)] == ["applicants", "outcomes"]
+    assert [c.name for c in charts.report_charts(report, (report,))] == [
+        "applicants",
+        "outcomes",
+    ]
+    with pytest.raises(ValueError, match="earlier year"):
+        charts.yoy_figure(report, ())
+    history = (demo_report(2023, new=8),)
+    assert [c.name for c in charts.report_charts(report, history)] == [
+        "applicants",
+        "outcomes",
+        "years",
+    ]
+    series = charts.yearly_values(report, history)
+    assert list(series) == [2023, 2024]
+    assert series[2023]["本年新收申请"] == 14
+    assert series[2024]["本年新收申请"] == 18
+
+
+def test_charts_in_body_only_when_asked_and_switched_on() -> None:
+    report = demo_report()
+    with_charts = report_body_html(report, charts=True)
+    assert with_charts.count('<img alt="') == 2
+    assert "data:image/svg+xml;base64," in with_charts
+    assert "<img" not in report_body_html(report)
+    off = report.model_copy(update={"charts": False})
+    assert "<img" not in report_body_html(off, charts=True)
+    with_years = report_body_html(report, (demo_report(2023, new=8),), charts=True)
+    assert 'id="chart-years"' in with_years
+    # charts follow the tables: after table 四, before section 五
+    assert with_years.index("rk-charts") > with_years.index("rk-table4")
+    assert with_years.index("rk-charts") < with_years.index('id="section-5"')
+
+
+def test_missing_cjk_font_names_the_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fonts, "installed_families", lambda: frozenset({"DejaVu Sans"}))
+    with pytest.raises(FontError, match="fonts-noto-cjk") as info:
+        fonts.cjk_family()
+    again = pickle.loads(pickle.dumps(info.value))
+    assert isinstance(again, FontError) and str(again) == str(info.value)
+    with pytest.raises(FontError):
+        charts.applicant_mix_figure(demo_report())
