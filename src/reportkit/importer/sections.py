@@ -25,7 +25,7 @@ TITLES: dict[int, str] = {
 _HEADING = {
     n: re.compile(rf"^\s*(?:#+\s*)?{_NUM}(?:{title})\s*[。：:]?\s*$") for n, title in TITLES.items()
 }
-_INLINE_HEADING = re.compile(rf"(?<![第\w])({_NUM}(?:{'|'.join(TITLES.values())}))")
+_INLINE_HEADING = re.compile(rf"(?<!第)({_NUM}(?:{'|'.join(TITLES.values())}))")
 _ITEM = re.compile(r"^\s*(?:#+\s*)?[（(]([一二三四五六七八九十])[）)]\s*(.*)$")
 _STOPS = "。：:；;！!？?．"
 _END_STOPS = tuple("。：:；;！!？?…”」）)")
@@ -43,7 +43,7 @@ def explode(lines: list[str]) -> list[str]:
             out.append(line)
             continue
         text = _INLINE_HEADING.sub(lambda m: "\n" + m.group(1) + "\n", line)
-        text = re.sub(r"(?<![第\w])(?=[（(][一二三四五][）)])", "\n", text)
+        text = re.sub(r"(?<!第)(?=[（(][一二三四五六七][）)])", "\n", text)
         out.extend(part for part in text.split("\n"))
     return out
 

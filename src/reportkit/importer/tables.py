@@ -73,12 +73,13 @@ _GROUPS_2021 = ("本年度办理结果", "不予公开", "无法提供", "不予
 def _row_markers(fmt: Format) -> list[str]:
     marks = []
     for row in L.request_rows(fmt):
-        head = re.escape(cjk_key(row.label)[:4])
+        head = r"\W{0,2}".join(re.escape(ch) for ch in cjk_key(row.label)[:4])
         if row.number[:1].isdigit():
             marks.append(rf"{row.number[0]}\s*[.、．]\s*{head}")
         else:
             marks.append(rf"(?:{re.escape(row.number)})?{head}")
     marks.append(r"[（(][三四五六][）)]\s*(?:不予公开|无法提供|不予处理|其他处理)")
+    marks.append(r"三、\s*本年度")
     return marks
 
 
@@ -244,6 +245,23 @@ def keys_label(key: str) -> str:
 # ---------------------------------------------------------------- table 四
 
 _NARRATIVE_CJK = 15
+_REVIEW_HEADER = re.compile(
+    "|".join(
+        [
+            "行政复议",
+            "行政诉讼",
+            "未经复议直接起诉",
+            "复议后起诉",
+            "结果",
+            "维持",
+            "纠正",
+            "其他",
+            "尚未",
+            "审结",
+            "总计",
+        ]
+    )
+)
 
 
 def read_review(lines: Sequence[str]) -> TableRead:
@@ -253,9 +271,14 @@ def read_review(lines: Sequence[str]) -> TableRead:
     separated = True
     end = None
     for i, line in enumerate(_parse(lines)):
-        texts = line.labels
+        texts = [t for t in line.labels if _REVIEW_HEADER.sub("", cjk_key(t))]
+        if not texts and line.labels:
+            row = _value_fields(line)
+            if not any(f.kind == "number" for f in row):
+                continue
+            line = Line(line.text, line.sep, row)
         if texts:
-            if values and sum(len(cjk_key(t)) for t in texts) >= _NARRATIVE_CJK:
+            if values and max(len(cjk_key(t)) for t in texts) >= _NARRATIVE_CJK:
                 break
             if values and any(f.kind == "number" for f in line.fields):
                 break
