@@ -1,0 +1,264 @@
+"""Render plumbing without kernels: notebooks, combine, HTML template, manifest, refusals."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import runpy
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from reportkit import render as render_mod
+from reportkit.checks import Finding
+from reportkit.cli import main
+from reportkit.combine import combine_notebooks
+from reportkit.execution import SECTIONS
+from reportkit.html import mark_sections, notebook_to_html
+from reportkit.inputs import load_inputs
+from reportkit.manifest import build_manifest, manifest_text, read_manifest, sha256_file
+from reportkit.notebook import findings_html, section_of
+from reportkit.render import RenderResult, render_agency_year
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = REPO / "notebooks"
+
+
+@pytest.fixture
+def no_kernel(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Fail the test if papermill would start a kernel."""
+    calls: list[Any] = []
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        calls.append(args)
+        raise AssertionError("papermill.execute_notebook was called")
+
+    monkeypatch.setattr("papermill.execute_notebook", refuse)
+    return calls
+
+
+def _broken_params(tmp_path: Path, seed_params: Path) -> Path:
+    """The seed with 一、本年新收 总计 off by one (R1 and R3 errors)."""
+    text = seed_params.read_text(encoding="utf-8")
+    text = text.replace("  new: [0, 0, 0, 0, 0, 0, 0]", "  new: [0, 0, 0, 0, 0, 0, 1]")
+    target = tmp_path / "params" / "xigong-education" / "2024.yaml"
+    target.parent.mkdir(parents=True)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+# ---------------------------------------------------------------- notebooks
+
+
+@pytest.mark.parametrize("section", SECTIONS, ids=lambda s: s.stem)
+def test_notebook_committed_as_generated(section: Any) -> None:
+    builder = runpy.run_path(str(NOTEBOOKS / "make_notebooks.py"))
+    expected = nbformat.writes(builder["section_notebook"](section.stem)) + "\n"
+    assert (NOTEBOOKS / section.filename).read_text(encoding="utf-8") == expected, (
+        "run .venv/bin/python notebooks/make_notebooks.py"
+    )
+
+
+@pytest.mark.parametrize("section", SECTIONS, ids=lambda s: s.stem)
+def test_notebook_thin_without_outputs(section: Any) -> None:
+    nb = nbformat.read(NOTEBOOKS / section.filename, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    assert 'params_path = "../params/xigong-education/2024.yaml"' in params[0].source
+    assert "charts = None" in params[0].source
+    assert (NOTEBOOKS / "../params/xigong-education/2024.yaml").is_file()
+    assert any("report" in c.metadata.get("tags", []) for c in code)
+    assert all(len(c.source.splitlines()) <= 6 for c in code), "logic belongs in the library"
+
+
+# ---------------------------------------------------------------- combine + HTML
+
+
+def _executed(section: int, *, html: str, injected: bool = True) -> nbformat.NotebookNode:
+    cells = [nbformat.v4.new_code_cell("params_path = 'x'")]
+    cells[0].metadata["tags"] = ["parameters"]
+    cells[0].id = "parameters"
+    if injected:
+        inj = nbformat.v4.new_code_cell("params_path = '/abs'")
+        inj.metadata["tags"] = ["injected-parameters"]
+        cells.append(inj)
+    check = nbformat.v4.new_code_cell("findings")
+    check.id, check.metadata["tags"] = "check", ["check"]
+    check.outputs = [nbformat.v4.new_output("display_data", {"text/html": "<p>R1 error</p>"})]
+    shown = nbformat.v4.new_code_cell("display(HTML(x))")
+    shown.id, shown.metadata["tags"] = "table", ["report"]
+    shown.metadata["papermill"] = {"start_time": "2026-01-01T00:00:00", "duration": 1.5}
+    shown.metadata["execution"] = {"iopub.status.busy": "2026-01-01T00:00:00"}
+    shown.outputs = [
+        nbformat.v4.new_output("display_data", {"text/html": html, "text/plain": "<HTML>"})
+    ]
+    cells += [check, shown]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["papermill"] = {"start_time": "2026-01-01T00:00:00"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    return nb
+
+
+def _combined() -> nbformat.NotebookNode:
+    return combine_notebooks(
+        [(1, _executed(1, html="<p>第一部分</p>")), (2, _executed(2, html="<table></table>"))],
+        {"title": "某局 2024 年政府信息公开工作年度报告", "agency_id": "x", "year": 2024},
+    )
+
+
+def test_combine_drops_parameters_and_timings() -> None:
+    nb = _combined()
+    nbformat.validate(nb)
+    tags = [t for c in nb.cells for t in c.metadata.get("tags", [])]
+    assert "parameters" not in tags and "injected-parameters" not in tags
+    assert [c.id for c in nb.cells] == ["s01-check", "s01-table", "s02-check", "s02-table"]
+    assert all("papermill" not in c.metadata and "execution" not in c.metadata for c in nb.cells)
+    assert "papermill" not in nb.metadata
+    assert nb.metadata["title"].startswith("某局")
+    assert nb.metadata["reportkit"] == {"agency_id": "x", "year": 2024, "sections": [1, 2]}
+    assert nbformat.writes(nb) == nbformat.writes(_combined())
+
+
+def test_mark_sections_opens_and_closes_each_section() -> None:
+    marked = [c.metadata["reportkit"] for c in mark_sections(_combined()).cells]
+    shown = [m for m in marked if "open" in m]
+    assert [(m["section"], m["open"], m["close"]) for m in shown] == [
+        (1, True, True),
+        (2, True, True),
+    ]
+
+
+def test_html_template_prints_only_report_outputs() -> None:
+    html = notebook_to_html(_combined())
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="zh-CN">' in html
+    assert "<title>某局 2024 年政府信息公开工作年度报告</title>" in html
+    assert "第一部分" in html and "<table></table>" in html
+    assert "R1 error" not in html, "check output is for the analyst only"
+    assert "display(HTML" not in html and "params_path" not in html
+    assert html.count('<section class="rk-section"') == 2
+    assert "<script" not in html and "http" not in html.replace("http-equiv", "")
+    assert "jp-" not in html, "no JupyterLab CSS or classes"
+    assert ".rk-table" in html, "report.css inlined"
+
+
+# ---------------------------------------------------------------- manifest
+
+
+def test_manifest_hashes_inputs_and_outputs(tmp_path: Path, seed_params: Path) -> None:
+    out = tmp_path / "report.html"
+    out.write_text("<html></html>\n", encoding="utf-8")
+    data = build_manifest(
+        agency={"id": "xigong-education", "name": "西工区教育局"},
+        year=2024,
+        status="rendered",
+        message="",
+        params=seed_params,
+        notebooks={s.stem: NOTEBOOKS / s.filename for s in SECTIONS},
+        outputs={"report.html": out},
+        findings=[Finding("R9", "warning", "六", "未说明").as_json()],
+        timings={"01_overview": 2.34567},
+    )
+    assert data["params"]["sha256"] == sha256_file(seed_params)
+    assert set(data["notebooks"]) == {s.stem for s in SECTIONS}
+    assert data["outputs"]["report.html"] == sha256_file(out)
+    assert data["timings"] == {"01_overview": 2.346}
+    assert set(data["versions"]) == {
+        "reportkit",
+        "papermill",
+        "nbconvert",
+        "weasyprint",
+        "matplotlib",
+        "pandas",
+    }
+    (tmp_path / "manifest.json").write_text(manifest_text(data), encoding="utf-8")
+    assert read_manifest(tmp_path) == json.loads(json.dumps(data))
+    assert "西工区教育局" in manifest_text(data)
+
+
+# ---------------------------------------------------------------- inputs, findings
+
+
+def test_history_is_every_consecutive_earlier_year(tmp_path: Path, seed_params: Path) -> None:
+    folder = tmp_path / "params" / "xigong-education"
+    folder.mkdir(parents=True)
+    for year in (2021, 2023, 2024):
+        text = seed_params.read_text(encoding="utf-8").replace("year: 2024", f"year: {year}")
+        (folder / f"{year}.yaml").write_text(text, encoding="utf-8")
+    inputs = load_inputs(folder / "2024.yaml", charts=False)
+    assert [r.year for r in inputs.history] == [2023]
+    assert inputs.previous_path == folder / "2023.yaml"
+    assert inputs.report.charts is False
+
+
+def test_findings_go_to_their_section() -> None:
+    r1 = Finding("R1", "error", "表三", "m", cells=("requests.new.total",))
+    r8 = Finding("R8", "error", "表二", "m", cells=("proactive.licensing",))
+    r9 = Finding("R9", "warning", "五、存在的主要问题及改进情况", "m")
+    assert [section_of(f) for f in (r1, r8, r9)] == [3, 2, 5]
+    assert "R1 error" in findings_html([r1])
+    assert "无问题" in findings_html([])
+
+
+# ---------------------------------------------------------------- refusals before any kernel
+
+
+def test_invalid_params_start_no_kernel(
+    tmp_path: Path, no_kernel: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "params" / "x" / "2024.yaml"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("agency: {id: x, name: 某局}\nyear: 2024\n", encoding="utf-8")
+    result = render_agency_year(bad, tmp_path / "out")
+    assert (result.status, result.agency_id, result.year) == ("invalid", "x", 2024)
+    assert str(bad) in result.message
+    assert main(["run", str(bad), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.startswith(f"Error: {bad}")
+    assert not no_kernel and not (tmp_path / "out").exists()
+
+
+def test_strict_refuses_on_rule_error(
+    tmp_path: Path, seed_params: Path, no_kernel: list[Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    params = _broken_params(tmp_path, seed_params)
+    result = render_agency_year(params, tmp_path / "out", strict=True)
+    assert result.status == "refused"
+    assert "--strict" in result.message and "R1" in result.message
+    assert {f["rule"] for f in result.findings} >= {"R1", "R3"}
+    assert main(["run", str(params), "--out", str(tmp_path / "out"), "--strict"]) == 1
+    captured = capsys.readouterr()
+    assert "R1 error" in captured.out and "--strict" in captured.err
+    assert not no_kernel and not (tmp_path / "out").exists()
+
+
+def test_missing_notebook_fails_before_any_kernel(
+    tmp_path: Path, seed_params: Path, no_kernel: list[Any]
+) -> None:
+    result = render_agency_year(seed_params, tmp_path / "out", notebooks_dir=tmp_path)
+    assert result.status == "failed"
+    assert "01_overview.ipynb" in result.message and not no_kernel
+
+
+def test_render_result_pickles() -> None:
+    result = RenderResult("a", 2024, "p.yaml", "out", "failed", "m", "nb.ipynb", [{}], {"x": 1.0})
+    assert pickle.loads(pickle.dumps(result)) == result
+
+
+def test_replace_dir_swaps_whole_folder(tmp_path: Path) -> None:
+    old, new = tmp_path / "sections", tmp_path / "new"
+    old.mkdir()
+    (old / "04_review_litigation.ipynb").write_text("old", encoding="utf-8")
+    new.mkdir()
+    (new / "01_overview.ipynb").write_text("new", encoding="utf-8")
+    render_mod._replace_dir(new, old)
+    assert sorted(p.name for p in old.iterdir()) == ["01_overview.ipynb"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sections"]
