@@ -44,9 +44,13 @@ def test_font_is_the_cjk_sans_face() -> None:
 
 def test_svg_is_deterministic_within_a_process() -> None:
     fig = charts.applicant_mix_figure(demo_report())
-    assert charts.figure_svg(fig) == charts.figure_svg(fig)
-    assert _all_charts_bytes() == _all_charts_bytes()
     svg = charts.figure_svg(fig)
+    assert svg == charts.figure_svg(fig)
+    assert svg == charts.figure_svg(charts.applicant_mix_figure(demo_report()))
+    history = (demo_report(2023, new=8),)
+    assert charts.figure_svg(charts.yoy_figure(demo_report(), history)) == charts.figure_svg(
+        charts.yoy_figure(demo_report(), history)
+    )
     assert "<dc:date>" not in svg
 
 
