@@ -282,6 +282,8 @@ def review_cell(group: str, col_key: str) -> str:
 
 def proactive_cell(row_key: str, col_key: str | None = None) -> str:
     """``表二 规章 × 现行有效件数`` or ``表二 行政许可 × 本年处理决定数量``."""
+    if row_key in DOC_ROWS and col_key in TRIAL_DOC_COLUMNS:
+        return f"表二 {TRIAL_DOC_ROWS[row_key]} × {TRIAL_DOC_COLUMNS[col_key]}"
     if row_key in DOC_ROWS:
         return f"表二 {DOC_ROWS[row_key]} × {DOC_COLUMNS[col_key or 'in_force']}"
     if row_key in DECISION_ROWS:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..importer import import_report
-from ..importer.write import default_target, params_text, write_params
+from ..importer.write import check_target, default_target, params_text, write_params
 from ..model import slug_ok
 from ..params import load_report
 from . import EXIT_OK, EXIT_UNCERTAIN, command
@@ -40,6 +40,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     result = import_report(args.file, args.agency_id, args.year)
     report = result.report
     target = args.output or default_target(report.agency.id, report.year)
+    check_target(target, report)
     write_params(params_text(result, target, str(args.file)), target, force=args.force)
     load_report(target)
     for note in result.notes:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from ..errors import ReportImportError
+from ..model import Report
 from ..params import dump_report, schema_ref_for
 from . import ImportResult
 
@@ -16,6 +18,23 @@ from . import ImportResult
 def default_target(agency_id: str, year: int, root: Path | None = None) -> Path:
     """``params/<agency-id>/<year>.yaml`` (under ``root``, default the working directory)."""
     return (root or Path()) / "params" / agency_id / f"{year}.yaml"
+
+
+def check_target(target: Path, report: Report) -> None:
+    """Refuse a target the params loader would reject (year or agency folder mismatch)."""
+    if re.fullmatch(r"\d{4}", target.stem) and int(target.stem) != report.year:
+        raise ReportImportError(
+            str(target),
+            f"is named for {target.stem} but the report is for {report.year} — "
+            f"write to {target.with_name(f'{report.year}.yaml')} (or give --year if the "
+            "title's year is wrong)",
+        )
+    if target.parent.parent.name == "params" and target.parent.name != report.agency.id:
+        raise ReportImportError(
+            str(target),
+            f"is in params/{target.parent.name}/ but --agency-id is {report.agency.id!r} — "
+            f"write to params/{report.agency.id}/{target.name}",
+        )
 
 
 def params_text(result: ImportResult, target: Path, source: str) -> str:
