@@ -33,6 +33,7 @@ def _drop_dates(document: Any) -> None:
 def html_to_pdf_bytes(html: str, base_url: str | None = None) -> bytes:
     """The PDF of ``html`` as bytes (deterministic for the same input and fonts)."""
     import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
 
     try:
         document = weasyprint.HTML(
@@ -42,6 +43,11 @@ def html_to_pdf_bytes(html: str, base_url: str | None = None) -> bytes:
         pdf: bytes = document.write_pdf(pdf_identifier=PDF_IDENTIFIER)
     except RenderError:
         raise
+    except FatalURLFetchingError as err:  # a BaseException in WeasyPrint
+        cause = f" ({err.__cause__})" if err.__cause__ else ""
+        raise RenderError(
+            f"PDF could not be produced: {err}{cause}; a report may only use data: and file: URLs"
+        ) from err
     except Exception as err:
         raise RenderError(f"PDF could not be produced: {type(err).__name__}: {err}") from err
     return pdf
