@@ -125,8 +125,8 @@ def fit_row(
             if pads is not None and len(pads) == 1 and next(iter(pads)) in by_pad:
                 o = by_pad[next(iter(pads))]
                 return Fit([field_value(f) for f in fields[o : o + n]], [True] * n)
-            readings = [[field_value(f) for f in fields[o : o + n]] for o in offsets]
-            fit = _merge(readings, None)
+            shifted = [[field_value(f) for f in fields[o : o + n]] for o in offsets]
+            fit = _merge(shifted, None)
             fit.notes.append("blank cells at both ends: the columns they belong to are unclear")
             return fit
     return Fit.unknown(n, f"{len(fields)} value fields for {n} cells")

@@ -33,7 +33,7 @@ def find_title(lines: list[str]) -> Title | None:
     """The first line (or two wrapped lines) naming ``<agency><year>年…政府信息公开…报告``."""
     texts = [_clean(x) for x in lines[:60]]
     for i, text in enumerate(texts):
-        if not text or "政府信息公开" not in text and "年度报告" not in text:
+        if not text or ("政府信息公开" not in text and "年度报告" not in text):
             continue
         candidates = [text]
         if i + 1 < len(texts) and texts[i + 1]:

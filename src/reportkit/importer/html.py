@@ -12,8 +12,38 @@ import re
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 _BLOCKS = frozenset(
-    "address article aside blockquote body dd div dl dt figcaption figure footer form h1 h2 h3 "
-    "h4 h5 h6 header hr li main nav ol p pre section ul caption".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "ul",
+        "caption",
+    ]
 )
 _SKIP = frozenset({"script", "style", "head", "noscript", "template"})
 _SPACE = re.compile(r"[ \t\r\n\f\u00a0]+")

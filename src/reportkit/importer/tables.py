@@ -7,6 +7,7 @@ their count matches exactly; anything else is left blank and flagged uncertain.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -177,7 +178,7 @@ def read_requests(lines: Sequence[str], fmt: Format) -> TableRead:
 
 
 def _fitted_fields(row: _DataRow) -> list[Field]:
-    return [f for f in row.values if f.kind != "blank" or not row.line.sep == "space"]
+    return [f for f in row.values if f.kind != "blank" or row.line.sep != "space"]
 
 
 def _fit_rows(rows: list[_DataRow]) -> list[Fit]:
@@ -211,7 +212,7 @@ def _assign(rows: list[_DataRow], keys: tuple[str, ...], out: TableRead) -> dict
     result = {key: d for d, key in anchors}
     bounds = [(-1, -1), *((d, order[k]) for d, k in anchors), (len(rows), len(keys))]
     anchored = {d for d, _ in anchors}
-    for (d0, k0), (d1, k1) in zip(bounds, bounds[1:], strict=False):
+    for (d0, k0), (d1, k1) in itertools.pairwise(bounds):
         missing = list(keys[k0 + 1 : k1])
         loose = [d for d in range(d0 + 1, d1) if d not in anchored]
         if not missing and not loose:
