@@ -187,8 +187,9 @@ def table2_html(report: Report) -> str:
 
 # ---------------------------------------------------------------- table 三
 
-# three label columns (43 %), then 自然人, the five 法人 columns and 总计 (57 %)
-_T3_WIDTHS = ("6%", "13%", "24%", "8%", "8%", "8%", "8%", "8%", "8%", "9%")
+# three label columns (37.5 %), then 自然人, the five 法人 columns and 总计 (62.5 %): wide
+# enough for a four-character column header on one line at 9 pt
+_T3_WIDTHS = ("5.5%", "11%", "21%", "7.5%", "9.5%", "9.5%", "9.5%", "9.5%", "9.5%", "7.5%")
 
 
 def _table3_head() -> list[Row]:
