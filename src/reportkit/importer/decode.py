@@ -18,7 +18,14 @@ def decode_bytes(data: bytes, path: str = "<input>") -> tuple[str, str]:
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding), encoding
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as err:
+                raise ReportImportError(
+                    path,
+                    f"starts with a {encoding} byte-order mark but is not {encoding} text "
+                    f"({err.reason} at offset {err.start}) — save it as UTF-8 text",
+                ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
