@@ -81,7 +81,7 @@ def test_refuses_to_overwrite_without_force(
         (None, [], "no such file"),
         (b"\xff\xfe\x00", [], "byte-order mark"),
         (b"\x81\x30\xff\xff not text", [], "neither UTF-8 nor GB18030"),
-        ("just a shopping list\nmilk\n".encode(), [], "no section headings"),
+        (b"just a shopping list\nmilk\n", [], "no section headings"),
         (SEED_TXT.read_bytes().replace("2024 年政府".encode(), "年政府".encode()), [], "--year"),
         (SEED_TXT.read_bytes(), ["--agency-id", "Bad Id"], "not a valid agency id"),
     ],
