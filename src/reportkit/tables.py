@@ -54,12 +54,20 @@ class Cell:
             attrs += f' colspan="{self.colspan}"'
         if self.cls:
             attrs += f' class="{self.cls}"'
-        return f"<{tag}{attrs}>{escape(self.text)}</{tag}>"
+        inner = "<br>".join(escape(line) for line in self.text.split("\n"))
+        return f"<{tag}{attrs}>{inner}</{tag}>"
 
 
 def th(text: str, rowspan: int = 1, colspan: int = 1, cls: str = "") -> Cell:
-    """A header cell."""
+    """A header cell; a ``\n`` in ``text`` prints as a line break."""
     return Cell(text, header=True, rowspan=rowspan, colspan=colspan, cls=cls)
+
+
+def broken(label: str, width: int) -> str:
+    """``结果\n维持`` for width 2: a narrow column header broken where the template breaks it."""
+    if len(label) <= width:
+        return label
+    return label[:width] + "\n" + label[width:]
 
 
 def label(text: str, rowspan: int = 1, colspan: int = 1, cls: str = "rk-label") -> Cell:
@@ -201,7 +209,7 @@ def _table3_head() -> list[Row]:
             th(L.LEGAL_PERSON, colspan=5),
             th(cols["total"], rowspan=2),
         ],
-        [th(cols[k]) for k in L.LEGAL_PERSON_COLUMN_KEYS],
+        [th(broken(cols[k], 4)) for k in L.LEGAL_PERSON_COLUMN_KEYS],
     ]
 
 
@@ -246,7 +254,7 @@ def table3_html(report: Report) -> str:
 
 def table4_html(report: Report) -> str:
     """Table 四 政府信息公开行政复议、行政诉讼情况: 15 numbers under three header rows."""
-    cols = list(L.REVIEW_COLUMNS.values())
+    cols = [broken(c, 2) for c in L.REVIEW_COLUMNS.values()]
     head: list[Row] = [
         [th(L.REVIEW, colspan=5), th(L.LITIGATION, colspan=10)],
         [
