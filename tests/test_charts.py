@@ -134,3 +134,13 @@ def test_missing_cjk_font_names_the_package(monkeypatch: pytest.MonkeyPatch) -> 
     assert isinstance(again, FontError) and str(again) == str(info.value)
     with pytest.raises(FontError):
         charts.applicant_mix_figure(demo_report())
+
+
+def test_zero_report_with_history_draws_only_the_years() -> None:
+    report = seed_report()
+    earlier = report.model_copy(update={"year": 2023})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        html = charts.report_figures_html(report, (earlier,))
+    assert charts.NO_REQUESTS in html
+    assert html.count("<img") == 1 and 'id="chart-years"' in html

@@ -12,15 +12,14 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any
-
-import matplotlib
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING, Any
 
 from . import labels as L
 from .fonts import configure_matplotlib, matplotlib_rc
 from .model import Cell, Report, cell_value
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 NO_REQUESTS = "本年度未收到政府信息公开申请"
 NO_RESULTS = "本年度没有办结的政府信息公开申请"
@@ -107,6 +106,8 @@ def yearly_values(report: Report, history: Sequence[Report]) -> dict[int, dict[s
 
 
 def _figure(height: float) -> Figure:
+    from matplotlib.figure import Figure  # imported on first drawing: reportkit imports fast
+
     configure_matplotlib()
     return Figure(figsize=(WIDTH_IN, height), dpi=100, layout="constrained")
 
@@ -129,6 +130,8 @@ def note_figure(title: str, note: str) -> Figure:
 
 
 def _bars(fig: Figure, title: str, items: Sequence[tuple[str, int]], colors: Sequence[str]) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     ax = fig.add_subplot()
     names = [name for name, _ in items]
     values = [value for _, value in items]
@@ -181,6 +184,8 @@ def yoy_figure(report: Report, history: Sequence[Report]) -> Figure:
         raise ValueError("a year-over-year chart needs at least one earlier year in history")
     years = list(series)
     names = list(series[years[0]])
+    from matplotlib.ticker import MaxNLocator
+
     fig = _figure(2.8)
     ax = fig.add_subplot()
     top = 0
@@ -225,6 +230,8 @@ def report_charts(report: Report, history: Sequence[Report] = ()) -> list[Chart]
 
 
 def _save(fig: Figure, fmt: str, **kwargs: Any) -> bytes:
+    import matplotlib
+
     buf = io.BytesIO()
     with matplotlib.rc_context(matplotlib_rc()):
         fig.savefig(buf, format=fmt, metadata=_SAVE_META[fmt], **kwargs)
@@ -249,24 +256,29 @@ def svg_data_uri(svg: str) -> str:
 def report_figures_html(report: Report, history: Sequence[Report] = ()) -> str:
     """The 图解 block as HTML: a heading, then each chart as an embedded SVG image.
 
-    When nothing was received, one sentence replaces the empty applicant and outcome charts.
+    When nothing was received, one sentence replaces the empty applicant and outcome charts
+    (and matplotlib is not even imported unless there are earlier years to draw).
     """
     parts = [f'<div class="rk-charts">\n<h3 class="rk-subheading">{CHARTS_TITLE}</h3>\n']
     nothing = all(v == 0 for _, v in applicant_values(report)) and all(
         v == 0 for _, v in outcome_values(report)
     )
-    for chart in report_charts(report, history):
-        try:
-            if nothing and chart.name in ("applicants", "outcomes"):
-                continue
-            uri = svg_data_uri(figure_svg(chart.figure))
-            parts.append(
-                f'<figure class="rk-figure" id="chart-{chart.name}">'
-                f'<img alt="{escape(chart.title)}" src="{uri}"></figure>\n'
-            )
-        finally:
-            chart.figure.clear()
+    charts: list[Chart] = []
     if nothing:
-        parts.insert(1, f'<p class="rk-chart-note">{NO_REQUESTS}。</p>\n')
+        parts.append(f'<p class="rk-chart-note">{NO_REQUESTS}。</p>\n')
+    else:
+        charts += [
+            Chart("applicants", "申请人构成", applicant_mix_figure(report)),
+            Chart("outcomes", "办理结果", outcome_figure(report)),
+        ]
+    if any(r.year < report.year for r in history):
+        charts.append(Chart("years", "历年情况", yoy_figure(report, history)))
+    for chart in charts:
+        uri = svg_data_uri(figure_svg(chart.figure))
+        chart.figure.clear()
+        parts.append(
+            f'<figure class="rk-figure" id="chart-{chart.name}">'
+            f'<img alt="{escape(chart.title)}" src="{uri}"></figure>\n'
+        )
     parts.append("</div>\n")
     return "".join(parts)
