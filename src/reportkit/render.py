@@ -35,6 +35,7 @@ T = TypeVar("T")
 
 NOTEBOOKS_ENV = "REPORTKIT_NOTEBOOKS"
 REPORT_FILES = ("report.ipynb", "report.html", "report.pdf")
+SECTION_TIMEOUT = 600.0  # seconds one cell may run before the section counts as failed
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,7 @@ def _run(section: Section, target: Path, inputs: Inputs, folder: Path) -> None:
         agency=inputs.report.agency.id,
         year=inputs.report.year,
         section=section.stem,
+        timeout=SECTION_TIMEOUT,
     )
 
 
