@@ -101,7 +101,13 @@ def _clean(line: str) -> str:
 
 def is_wrapped(lines: list[str]) -> bool:
     """True for text wrapped at a fixed width (PDF extraction): long lines rarely end a sentence."""
-    long = [ln.strip() for ln in lines if len(ln.strip()) >= 15 and has_cjk(ln)]
+    if sum("\t" in ln for ln in lines) >= 5:
+        return False  # copied from a browser: one line per paragraph, tables tab-separated
+    long = [
+        ln.strip()
+        for ln in lines
+        if len(ln.strip()) >= 15 and has_cjk(ln) and not ln.lstrip().startswith("|")
+    ]
     if len(long) < 4:
         return False
     open_ended = sum(not ln.endswith(_END_STOPS) for ln in long)

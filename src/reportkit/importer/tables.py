@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from .. import labels as L
 from ..labels import Format
-from .cells import CellValue, Fit, fit_row, row_sum
+from .cells import CellValue, Fit, field_value, fit_row, row_sum
 from .lines import Field, Line, cjk_key, has_cjk, normalize_width, split_line, strip_numbering
 
 
@@ -392,9 +392,9 @@ def _put_proactive(
 ) -> None:
     cols = _t2_columns(fmt, key)
     if key == "procurement" and len(values) == 2:
-        first = values[0]
-        projects = first.value if first.kind == "number" and isinstance(first.value, int) else None
-        out.put("proactive.procurement.projects", projects, first.kind == "number")
+        projects = field_value(values[0])
+        readable = not isinstance(projects, Decimal)
+        out.put("proactive.procurement.projects", projects if readable else None, readable)
         out.put("proactive.procurement.amount", values[1].raw.strip() or None, True)
         return
     fit = fit_row(values, n, separated=separated) if values else Fit.unknown(n, "no cells")
