@@ -40,7 +40,7 @@ sentence = st.sampled_from(
     ]
 )
 text = st.lists(sentence, min_size=1, max_size=3).map(lambda xs: "".join(x + "\n" for x in xs))
-item_heading = st.sampled_from(list(L.OVERVIEW_ITEMS) + ["主动公开方面", "平台建设情况"])
+item_heading = st.sampled_from([*L.OVERVIEW_ITEMS, "主动公开方面", "平台建设情况"])
 sub_heading = st.sampled_from(
     ["(一) 存在的主要问题", "（二）改进情况", "（一）主要问题", "(二) 改进措施"]
 )
