@@ -262,3 +262,70 @@ def test_replace_dir_swaps_whole_folder(tmp_path: Path) -> None:
     render_mod._replace_dir(new, old)
     assert sorted(p.name for p in old.iterdir()) == ["01_overview.ipynb"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sections"]
+
+
+# ---------------------------------------------------------------- render with a fake kernel
+
+
+def _fake_run(section: Any, target: Path, inputs: Any, folder: Path) -> None:
+    """Stand-in for papermill: the section notebook with one HTML output per report cell."""
+    nb = nbformat.read(folder / section.filename, as_version=4)
+    for cell in nb.cells:
+        if "report" in cell.metadata.get("tags", []):
+            html = f"<p>{section.stem} {cell.id} {inputs.report.agency.name}</p>"
+            cell.outputs = [nbformat.v4.new_output("display_data", {"text/html": html})]
+    nbformat.write(nb, target)
+
+
+def _fake_pdf(html: str, path: Path) -> None:
+    path.write_bytes(b"%PDF-1.7 fake " + str(len(html)).encode())
+
+
+def test_render_publishes_all_outputs(
+    tmp_path: Path, seed_params: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render_mod, "_run", _fake_run)
+    monkeypatch.setattr(render_mod, "_pdf", _fake_pdf)
+    result = render_agency_year(seed_params, tmp_path)
+    assert result.status == "rendered", result.message
+    out = tmp_path / "2024" / "xigong-education"
+    assert result.out_dir == str(out)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert html.count('<section class="rk-section"') == 6
+    assert html.index("01_overview title") < html.index('id="section-1"'), "title before 一"
+    manifest = read_manifest(out)
+    assert manifest is not None and manifest["status"] == "rendered"
+    assert set(manifest["outputs"]) == {"report.ipynb", "report.html", "report.pdf"}
+    assert manifest["outputs"]["report.html"] == sha256_file(out / "report.html")
+    assert list(result.timings)[:2] == ["validate", "check"]
+    assert {"01_overview", "06_other", "combine", "html", "pdf", "total"} <= set(result.timings)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "manifest.json",
+        "report.html",
+        "report.ipynb",
+        "report.pdf",
+        "sections",
+    ]
+
+
+def test_failed_pdf_keeps_the_earlier_report(
+    tmp_path: Path, seed_params: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render_mod, "_run", _fake_run)
+    monkeypatch.setattr(render_mod, "_pdf", _fake_pdf)
+    assert render_agency_year(seed_params, tmp_path).status == "rendered"
+    out = tmp_path / "2024" / "xigong-education"
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.suffix != ".json"}
+
+    def broken_pdf(html: str, path: Path) -> None:
+        path.write_bytes(b"%PDF half")
+        raise render_mod.RenderError("PDF could not be produced: out of paper")
+
+    monkeypatch.setattr(render_mod, "_pdf", broken_pdf)
+    result = render_agency_year(seed_params, tmp_path)
+    assert result.status == "failed"
+    assert result.message == "xigong-education 2024: PDF could not be produced: out of paper"
+    assert {n: (out / n).read_bytes() for n in before} == before
+    manifest = read_manifest(out)
+    assert manifest is not None and manifest["status"] == "failed"
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
