@@ -23,9 +23,13 @@ def _setup_run(sub: argparse._SubParsersAction[Any]) -> None:
         "run",
         help="render one agency-year: section notebooks → report.ipynb, report.html, report.pdf",
     )
-    p.add_argument("params", type=Path, help="params/<agency-id>/<year>.yaml")
+    p.add_argument("params", type=Path, metavar="PARAMS", help="params/<agency-id>/<year>.yaml")
     p.add_argument(
-        "--out", type=Path, default=Path("outputs"), help="output root (default: outputs)"
+        "--out",
+        type=Path,
+        default=Path("outputs"),
+        metavar="DIR",
+        help="output root; the report goes to DIR/<year>/<agency-id>/ (default: outputs)",
     )
     p.add_argument(
         "--strict", action="store_true", help="refuse to render when a 勾稽 rule error is found"
