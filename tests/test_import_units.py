@@ -1,0 +1,126 @@
+"""The importer's pieces: cells, runs of digits, noise, label and heading variants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportkit.checks import check_report
+from reportkit.importer import import_text
+from reportkit.importer.cells import fit_row, row_sum, run_splits
+from reportkit.importer.html import html_to_text
+from reportkit.importer.lines import clean_lines, read_field, split_line
+from reportkit.model import Proactive
+
+HERE = Path(__file__).resolve()
+SEED = (HERE.parents[2] / "shared" / "seeds" / "000_083e95083e692b05.txt").read_text("utf-8")
+HUAIAN = HERE.parents[2] / "shared" / "fixtures" / "reports" / "04_huaian_city_gov_2024.txt"
+
+
+def _seed(*pairs: tuple[str, str]) -> str:
+    text = SEED
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+def test_a_cell_with_a_note_is_the_number_and_keeps_the_note() -> None:
+    f = read_field("22（其中修订16件）")
+    assert (f.kind, f.value, f.note) == ("number", 22, "其中修订16件")
+    result = import_text(_seed(("规章\t0\t0\t0", "规章\t22（其中修订16件）\t0\t22")), "x")
+    pro = result.report.proactive
+    assert isinstance(pro, Proactive)
+    assert (pro.rules.issued, pro.rules.in_force) == (22, 22)
+    assert result.uncertain == []
+    assert any("其中修订16件" in note for note in result.notes)
+
+
+def test_blank_and_slash_cells_stay_blank_and_r8_reports_them() -> None:
+    assert read_field("").kind == "blank" and read_field("/").value == "/"
+    text = _seed(
+        ("行政处罚\t3", "行政处罚\t/"),
+        ("二、上年结转政府信息公开申请数量\t\t0\t0", "二、上年结转政府信息公开申请数量\t\t\t0"),
+    )
+    report = import_text(text, "x").report
+    assert isinstance(report.proactive, Proactive)
+    assert report.proactive.penalty == "/"
+    assert report.requests.carried_over[0] is None
+    r8 = {c for f in check_report(report, rules=["R8"]) for c in f.cells}
+    assert {"proactive.penalty", "requests.carried_over.natural_person"} <= r8
+
+
+def test_label_variants_footers_and_split_words() -> None:
+    text = _seed(
+        ("行政规范性文件\t0\t0\t0", "规范性文件\t0\t0\t0"),
+        ("1. 属于国家秘密", "1、属于国家秘密"),
+        ("2. 其他法律行政法规禁止公开\t0", "2.其他法律行政法规\n— 3 —\n禁止公开\t0"),
+        ("社会公益组织", "社会公益 组织"),
+        ("三、本年度办理结果", "三、本年度办 理结果"),
+        ("(一) 予以公开", "（一）予以公开"),
+        ("4. 保护第三方合法权益", "-4-\n4. 保护第三方合法权益"),
+    )
+    result = import_text(text, "x")
+    assert result.uncertain == []
+    assert result.report.requests.withheld_1 == [0] * 7
+    assert result.report.requests.withheld_2 == [0] * 7
+
+
+def test_heading_variants() -> None:
+    text = _seed(
+        ("五、存在的主要问题及改进情况", "五、存在的主要问题及整改措施"),
+        (
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况",
+        ),
+    )
+    report = import_text(text, "x").report
+    assert [s.heading for s in report.problems.subsections] == [
+        "(一) 存在的主要问题",
+        "(二) 改进情况",
+    ]
+    assert report.review_litigation.review == [0] * 5
+    assert not any("not found" in n for n in import_text(text, "x").notes)
+
+
+def test_runs_of_digits_split_only_when_unique() -> None:
+    assert run_splits("0000000", 7) == ((0,) * 7,)
+    assert len(run_splits("801000081", 7)) > 1
+    fit = fit_row([read_field("801000081")], 7, separated=False, check=row_sum(6))
+    assert fit.cells == [80, 1, 0, 0, 0, 0, 81]  # the one reading whose row adds up …
+    assert not all(fit.certain)  # … but still flagged
+    assert fit_row([read_field("191000020")], 7, separated=False, check=row_sum(6)).cells[0] is None
+    assert fit_row([read_field("12")], 7, separated=False).certain == [False] * 7
+
+
+def test_padding_at_both_ends_is_ambiguous_unless_the_table_says() -> None:
+    fields = split_line("\t258\t12\t\t\t1\t1\t").fields
+    assert not all(fit_row(fields, 7, separated=True).certain)
+    learned = fit_row(fields, 7, separated=True, pads={0})
+    assert learned.cells == [258, 12, None, None, 1, 1, None] and all(learned.certain)
+
+
+def test_unlabelled_rows_fill_a_gap_only_when_the_count_matches() -> None:
+    text = HUAIAN.read_text("utf-8")
+    lines = text.split("\n")
+    np3 = next(i for i, x in enumerate(lines) if "3.要求提供公开出版物" in x)
+    np4 = next(i for i, x in enumerate(lines) if "4.无正当理由大量反复申请" in x)
+    moved = list(lines)
+    moved[np3] = moved[np3].replace("3.要求提供公开出版物", "")  # label lost: still fits
+    assert import_text("\n".join(moved), "x").uncertain == []
+    del moved[np4]  # 5.'s numbers were unlabelled too: two rows for three missing, all flagged
+    result = import_text("\n".join(moved), "x")
+    flagged = {p.rsplit(".", 1)[0] for p in result.uncertain}
+    assert flagged == {f"requests.not_processed_{i}" for i in (3, 4, 5)}
+    assert result.report.requests.not_processed_3 == [None] * 7
+
+
+def test_footers_and_markdown_rules_are_dropped() -> None:
+    assert clean_lines("a\n— 3 —\n-4-\n第 5 页\n|---|---|\nb") == ["a", "b"]
+
+
+def test_html_tables_expand_spans() -> None:
+    html = (
+        "<p>标题</p><table><tr><td rowspan=2>A</td><td colspan=2>B</td></tr>"
+        "<tr><td>1</td><td>2</td></tr></table><p>尾</p>"
+    )
+    assert html_to_text(html).splitlines() == ["标题", "A\tB\t", "\t1\t2", "尾"]
