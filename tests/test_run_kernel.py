@@ -6,6 +6,7 @@ Each render starts six kernels (~15–25 s), so renders are shared per module an
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ from bs4 import BeautifulSoup, Tag
 
 from reportkit import labels as L
 from reportkit.cli import main
+from reportkit.execution import kernel_session, run_notebook
 from reportkit.manifest import read_manifest
 from reportkit.model import Report
 from reportkit.params import load_report
@@ -267,3 +269,37 @@ def test_two_runs_give_identical_bytes(demo_params: Path, tmp_path: Path) -> Non
     manifest = read_manifest(a)
     assert manifest is not None
     assert manifest["previous_year"]["path"] == str(demo_params.with_name("2023.yaml"))
+
+
+# ---------------------------------------------------------------- one warm kernel
+
+
+def test_session_reuses_one_kernel_with_a_clean_namespace(tmp_path: Path) -> None:
+    def notebook(name: str, source: str) -> Path:
+        params = nbformat.v4.new_code_cell("value = None")
+        params.metadata["tags"] = ["parameters"]
+        nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(source)])
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
+        path = tmp_path / name
+        nbformat.write(nb, path)
+        return path
+
+    first = notebook("first.ipynb", "leak = value\nimport os\nos.chdir('/')")
+    second = notebook(
+        "second.ipynb",
+        "import os\nassert 'leak' not in globals(), 'namespace not reset'\n"
+        "assert os.getcwd() == os.environ['EXPECTED_CWD'], os.getcwd()\n"
+        "assert os.environ['COLUMNS'] == '80'",
+    )
+    os.environ["EXPECTED_CWD"] = str(tmp_path)
+    try:
+        with kernel_session() as session:
+            run_notebook(first, tmp_path / "1.ipynb", {"value": 1}, cwd=tmp_path, session=session)
+            run_notebook(second, tmp_path / "2.ipynb", {}, cwd=tmp_path, session=session)
+            assert (session.kernels_started, session.notebooks) == (1, 2)
+    finally:
+        del os.environ["EXPECTED_CWD"]

@@ -1,17 +1,25 @@
-"""Run one section notebook with papermill, in a kernel of this very Python.
+"""Run section notebooks with papermill, in a kernel of this very Python.
 
 The kernel is started from ``sys.executable`` (not from whatever ``python3`` kernelspec a user
 or system folder holds), with ``COLUMNS=80`` and the notebooks folder as working directory, so
 that a render is the same on a laptop, in a batch worker and on a Dask worker.
+
+Starting a kernel and importing pandas/matplotlib costs seconds; running a section's cells
+costs a fraction of that. A :class:`KernelSession` therefore keeps one warm kernel for many
+notebooks: before each notebook after the first it clears the user namespace (``%reset -f``)
+and returns to the notebook's folder, so every notebook still starts from its own parameters;
+only imported modules stay loaded. A kernel that died or timed out is replaced.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +27,7 @@ from typing import Any
 import papermill
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from papermill.exceptions import PapermillExecutionError
 
 from .errors import RenderError
@@ -85,6 +94,102 @@ SECTIONS: tuple[Section, ...] = tuple(
 )
 
 
+class KernelSession:
+    """One warm kernel shared by the notebooks run through it (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._km: ThisPythonKernelManager | None = None
+        self.notebooks = 0
+        self.kernels_started = 0
+
+    def kernel_manager(self, cwd: str | Path) -> ThisPythonKernelManager:
+        """The session's kernel manager, its namespace cleared and its folder set to ``cwd``.
+
+        papermill starts the kernel on first use (it is not running yet); later calls reuse it.
+        """
+        km = self._km
+        alive = km is not None and km.has_kernel and run_sync(km.is_alive)()
+        if km is not None and alive and self._reset(km, cwd):
+            self.notebooks += 1
+            return km
+        self.close()
+        self._km = ThisPythonKernelManager()
+        self.kernels_started += 1
+        self.notebooks += 1
+        return self._km
+
+    @staticmethod
+    def _reset(km: ThisPythonKernelManager, cwd: str | Path) -> bool:
+        code = f"%reset -f\nimport os as _os\n_os.chdir({str(cwd)!r})\ndel _os"
+        client = km.blocking_client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=START_TIMEOUT)
+            reply = client.execute_interactive(
+                code, timeout=START_TIMEOUT, store_history=False, output_hook=lambda msg: None
+            )
+            return bool(reply["content"]["status"] == "ok")
+        except Exception:
+            return False
+        finally:
+            client.stop_channels()
+
+    def discard(self) -> None:
+        """Forget the kernel after a failure that may have left it unusable (it is shut down)."""
+        self.close()
+
+    def close(self) -> None:
+        """Shut the kernel down (a later notebook starts a new one)."""
+        km, self._km = self._km, None
+        if km is not None and km.has_kernel:
+            with suppress(Exception):
+                run_sync(km.shutdown_kernel)(now=True)
+            run_sync(km.cleanup_resources)()
+
+    def __enter__(self) -> KernelSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_SESSION: ContextVar[KernelSession | None] = ContextVar("reportkit_kernel_session", default=None)
+_PROCESS_SESSION: list[KernelSession] = []
+
+
+def current_session() -> KernelSession | None:
+    """The session of the enclosing :func:`kernel_session`, else the process-wide one, if any."""
+    return _SESSION.get() or (_PROCESS_SESSION[0] if _PROCESS_SESSION else None)
+
+
+@contextmanager
+def kernel_session() -> Iterator[KernelSession]:
+    """Run every notebook inside this block in one warm kernel (nested blocks share it)."""
+    existing = current_session()
+    if existing is not None:
+        yield existing
+        return
+    session = KernelSession()
+    token = _SESSION.set(session)
+    try:
+        yield session
+    finally:
+        _SESSION.reset(token)
+        session.close()
+
+
+def enable_process_session() -> KernelSession:
+    """Keep one warm kernel for the rest of this process (batch workers call this once).
+
+    The kernel is shut down when the process exits.
+    """
+    if not _PROCESS_SESSION:
+        session = KernelSession()
+        _PROCESS_SESSION.append(session)
+        atexit.register(session.close)
+    return _PROCESS_SESSION[0]
+
+
 @contextmanager
 def kernel_environment(extra: Mapping[str, str] = KERNEL_ENV) -> Iterator[None]:
     """Set ``extra`` in ``os.environ`` (inherited by the kernel) and restore it afterwards."""
@@ -110,15 +215,22 @@ def run_notebook(
     year: int | None = None,
     section: str | None = None,
     timeout: float | None = None,
+    session: KernelSession | None = None,
 ) -> float:
     """Execute ``notebook`` into ``output`` with ``parameters``; return the seconds it took.
 
     On an exception in a cell the partial executed notebook (with papermill's error banner) is
     kept at ``output`` and :class:`RenderError` is raised naming agency, year, section, the
-    failing cell (its index in the executed notebook and its id), ``ename`` and ``evalue``.
+    failing cell (its index in the section notebook and its id), ``ename`` and ``evalue``.
+    With a ``session`` the notebook runs in the session's warm kernel; without, in a new one.
     """
     start = time.perf_counter()
     label = section or Path(notebook).stem
+    kernel: dict[str, Any] = (
+        {"km": session.kernel_manager(cwd)}
+        if session is not None
+        else {"kernel_manager_class": ThisPythonKernelManager}
+    )
     try:
         with kernel_environment():
             papermill.execute_notebook(
@@ -131,7 +243,7 @@ def run_notebook(
                 log_output=False,
                 start_timeout=START_TIMEOUT,
                 execution_timeout=timeout,
-                kernel_manager_class=ThisPythonKernelManager,
+                **kernel,
             )
     except PapermillExecutionError as err:
         cell_id = _failed_cell_id(output, err.ename)
@@ -150,6 +262,8 @@ def run_notebook(
             notebook=str(output),
         ) from None
     except Exception as err:  # kernel died, timeout, unreadable notebook …
+        if session is not None:
+            session.discard()
         raise RenderError(
             f"{agency} {year}: section {label} could not be run: "
             f"{type(err).__name__}: {_first_line(str(err))}",

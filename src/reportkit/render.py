@@ -25,7 +25,7 @@ from typing import Any, Literal, TypeVar
 from .checks import Finding, check_report, has_errors
 from .combine import combine_notebooks, read_notebook, write_notebook
 from .errors import RenderError, ReportkitError
-from .execution import SECTIONS, Section, run_notebook
+from .execution import SECTIONS, KernelSession, Section, kernel_session, run_notebook
 from .html import TEMPLATE_NAME, TEMPLATES, notebook_to_html
 from .inputs import Inputs, load_inputs
 from .manifest import MANIFEST_NAME, build_manifest, manifest_text
@@ -198,17 +198,18 @@ def _render(
         (work / MANIFEST_NAME).write_text(manifest_text(data), encoding="utf-8")
 
     executed: list[tuple[int, Any]] = []
-    for section in SECTIONS:
-        target = sections_dir / section.filename
-        try:
-            clock.time(section.stem, partial(_run, section, target, inputs, folder))
-        except RenderError as err:
-            final = out_dir / "sections" / section.filename
-            message = str(err).replace(str(target), str(final))
-            manifest("failed", message, str(final), {})
-            _publish(work, out_dir, files=(MANIFEST_NAME,))
-            return result("failed", message, str(final))
-        executed.append((section.number, read_notebook(target)))
+    with kernel_session() as session:
+        for section in SECTIONS:
+            target = sections_dir / section.filename
+            try:
+                clock.time(section.stem, partial(_run, section, target, inputs, folder, session))
+            except RenderError as err:
+                final = out_dir / "sections" / section.filename
+                message = str(err).replace(str(target), str(final))
+                manifest("failed", message, str(final), {})
+                _publish(work, out_dir, files=(MANIFEST_NAME,))
+                return result("failed", message, str(final))
+            executed.append((section.number, read_notebook(target)))
 
     try:
         combined = clock.time(
@@ -240,7 +241,9 @@ def _render(
     return result("rendered", "", None)
 
 
-def _run(section: Section, target: Path, inputs: Inputs, folder: Path) -> None:
+def _run(
+    section: Section, target: Path, inputs: Inputs, folder: Path, session: KernelSession
+) -> None:
     run_notebook(
         folder / section.filename,
         target,
@@ -250,6 +253,7 @@ def _run(section: Section, target: Path, inputs: Inputs, folder: Path) -> None:
         year=inputs.report.year,
         section=section.stem,
         timeout=SECTION_TIMEOUT,
+        session=session,
     )
 
 
