@@ -76,8 +76,8 @@ def label(text: str, rowspan: int = 1, colspan: int = 1, cls: str = "rk-label") 
 
 
 def num(value: object, colspan: int = 1) -> Cell:
-    """A data cell, right-aligned."""
-    return Cell(cell_text(value), colspan=colspan, cls="num")
+    """A data cell, right-aligned (a slashed cell centred, as the template prints it)."""
+    return Cell(cell_text(value), colspan=colspan, cls="num rk-slash" if value == "/" else "num")
 
 
 Row = Sequence[Cell]
@@ -195,9 +195,9 @@ def table2_html(report: Report) -> str:
 
 # ---------------------------------------------------------------- table 三
 
-# three label columns (37.5 %), then 自然人, the five 法人 columns and 总计 (62.5 %): wide
+# three label columns (38 %), then 自然人, the five 法人 columns and 总计 (62 %): wide
 # enough for a four-character column header on one line at 9 pt
-_T3_WIDTHS = ("5.5%", "11%", "21%", "7.5%", "9.5%", "9.5%", "9.5%", "9.5%", "9.5%", "7.5%")
+_T3_WIDTHS = ("5%", "10.5%", "22.5%", "7.5%", "9.4%", "9.4%", "9.4%", "9.4%", "9.4%", "7.5%")
 
 
 def _table3_head() -> list[Row]:
