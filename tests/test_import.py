@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reportkit import labels as L
 from reportkit.cli import main
+from reportkit.errors import ReportImportError
 from reportkit.export import normalized
-from reportkit.importer import ImportResult, import_report
+from reportkit.importer import ImportResult, import_report, import_text
 from reportkit.model import Report, paragraphs
 from reportkit.params import load_report
 
@@ -197,3 +200,39 @@ def test_gb18030_copy_imports_the_same(name: str, tmp_path: Path) -> None:
     assert gbk.encoding == "gb18030"
     assert normalized(gbk.report) == normalized(utf8.report)
     assert gbk.report.model_dump() == utf8.report.model_dump()
+
+
+@st.composite
+def _mutated(draw: st.DrawFn) -> tuple[Path, str]:
+    """A fixture with a few lines deleted, duplicated, swapped or run together."""
+    path = draw(st.sampled_from(REPORTS))
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for _ in range(draw(st.integers(1, 3))):
+        j = draw(st.integers(0, len(lines) - 2))
+        k = draw(st.integers(0, len(lines) - 1))
+        op = draw(st.sampled_from(["delete", "duplicate", "swap", "join"]))
+        if op == "delete":
+            del lines[j]
+        elif op == "duplicate":
+            lines.insert(j, lines[k])
+        elif op == "swap":
+            lines[j], lines[k] = lines[k], lines[j]
+        else:
+            lines[j : j + 2] = [lines[j] + lines[j + 1]]
+    return path, "\n".join(lines)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_mutated())
+def test_damaged_tables_are_flagged_never_silently_wrong(case: tuple[Path, str]) -> None:
+    path, text = case
+    try:
+        result = import_text(text, "fixture-agency", year=2024)
+    except ReportImportError:
+        return
+    got = _cells(normalized(result.report))
+    uncertain = set(result.uncertain)
+    expected = _cells(_expected(path))
+    assert {
+        c: got.get(c) for c in expected if c not in uncertain and got.get(c) != expected[c]
+    } == {}
