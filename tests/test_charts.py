@@ -13,8 +13,9 @@ from matplotlib.figure import Figure
 
 from reportkit import charts, fonts
 from reportkit.errors import FontError
+from reportkit.params import parse_report
 from reportkit.sections import report_body_html
-from tests.docsamples import demo_report, seed_report, trial_report
+from tests.docsamples import demo_report, seed_data, seed_report, trial_report
 
 
 def _all_charts_bytes() -> list[str]:
@@ -144,3 +145,18 @@ def test_zero_report_with_history_draws_only_the_years() -> None:
         html = charts.report_figures_html(report, (earlier,))
     assert charts.NO_REQUESTS in html
     assert html.count("<img") == 1 and 'id="chart-years"' in html
+
+
+def test_blank_and_slashed_cells_count_as_zero() -> None:
+    data = seed_data()
+    data["requests"]["new"] = [4, None, "/", 0, 1, None, None]
+    data["requests"]["granted"] = [3, "/", None, 0, 0, 0, "/"]
+    report = parse_report(data)
+    assert dict(charts.applicant_values(report))["自然人"] == 4
+    assert sum(v for _, v in charts.applicant_values(report)) == 5
+    earlier = report.model_copy(update={"year": 2023})
+    assert charts.yearly_values(report, (earlier,))[2024]["予以公开"] == 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        html = charts.report_figures_html(report, (earlier,))
+    assert html.count("<img") == 3
