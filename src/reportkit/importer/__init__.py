@@ -103,7 +103,9 @@ def import_text(
     overview = read_overview(sections.text_lines(1), wrapped)
     problems_lines = _problems_lines(sections, review, notes)
     problems = read_problems(problems_lines, wrapped)
-    other_lines = _drop_signature(sections.text_lines(6), agency_name)
+    six = sections.text_lines(6)
+    other_lines = _drop_signature(six, agency_name)
+    date = _date([*six[len(other_lines) :], *sections.preamble])
     other, fee_notes = read_other(other_lines, wrapped)
     notes.extend(fee_notes)
 
@@ -125,6 +127,8 @@ def import_text(
     }
     if title:
         data["title"] = title.text
+    if date:
+        data["date"] = date
     try:
         report = Report.model_validate(data)
     except ValidationError as err:
@@ -169,6 +173,14 @@ def _drop_signature(lines: list[str], agency: str) -> list[str]:
     ):
         out.pop()
     return out
+
+
+def _date(lines: list[str]) -> str | None:
+    """The signature date as printed (``2024年1月17日``), if the report has one."""
+    for line in lines:
+        if is_date_line(line):
+            return line.strip().strip("()（）").strip()
+    return None
 
 
 def _rows(table: TableRead, fmt: L.Format) -> dict[str, list[Any]]:

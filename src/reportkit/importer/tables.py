@@ -184,13 +184,16 @@ def _fitted_fields(row: _DataRow) -> list[Field]:
 def _fit_rows(rows: list[_DataRow]) -> list[Fit]:
     check = row_sum(6)
     first = [fit_row(r.values, 7, separated=r.line.sep != "space", check=check) for r in rows]
-    learned = {
+    # padded rows read without doubt show where this table's layout puts its cells; two or
+    # more of them agreeing settle rows whose blank cells sit at both ends
+    seen = [
         f.pad for r, f in zip(rows, first, strict=True) if f.pad is not None and len(r.values) > 7
-    }
+    ]
+    learned = set(seen) if len(set(seen)) == 1 and len(seen) >= 2 else None
     return [
         fit
         if all(fit.certain) or r.line.sep == "space"
-        else fit_row(r.values, 7, separated=True, check=check, pads=learned or None)
+        else fit_row(r.values, 7, separated=True, check=check, pads=learned)
         for r, fit in zip(rows, first, strict=True)
     ]
 
