@@ -41,7 +41,7 @@ def report_text(
     carried = _row(carried_over)
     handled = base + 2 + carried_over
     forward = 1 if handled > 3 else 0
-    rows: dict[str, list[int]] = {key: _row(0) for key in seed.requests.model_fields}
+    rows: dict[str, list[int]] = {key: _row(0) for key in type(seed.requests).model_fields}
     rows = {k: v for k, v in rows.items() if getattr(seed.requests, k) is not None}
     rows["new"], rows["carried_over"] = new, carried
     done = handled - forward  # all of 自然人's; the 2 商业企业 requests are granted

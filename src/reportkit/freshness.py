@@ -60,14 +60,10 @@ def _digest_files(root: Path, files: Iterable[Path]) -> str:
 def default_notebooks_dir() -> Path:
     """The section notebooks rendering uses when none are given."""
     try:
-        from . import render
-
-        found = getattr(render, "NOTEBOOKS_DIR", None)
-        if found is not None:
-            return Path(found)
-    except ImportError:
-        pass
-    return REPO_NOTEBOOKS
+        from .render import default_notebooks_dir as render_default
+    except ImportError:  # rendering not installed: the repository's notebooks/
+        return REPO_NOTEBOOKS
+    return render_default()
 
 
 def code_parts(notebooks_dir: str | Path | None = None) -> dict[str, str]:

@@ -58,8 +58,12 @@ def _svg(fig: object, prefix: str) -> str:
     fig.savefig(buf, format="svg", metadata={"Date": None})  # type: ignore[attr-defined]
     text = buf.getvalue()
     text = text[text.index("<svg") :]
+    # Inline SVG in HTML needs no namespaces or RDF metadata: drop them (and their URLs).
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+    text = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", text)
+    text = text.replace("xlink:href=", "href=")
     text = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', text)
-    text = re.sub(r'(xlink:href|href)="#([^"]+)"', rf'\1="#{prefix}-\2"', text)
+    text = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', text)
     text = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", text)
     text = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1class="chart"', text)
     return text
@@ -99,7 +103,7 @@ def charts(rows: Sequence[AgencyRow]) -> list[tuple[str, str]]:
         fig.tight_layout()
         out.append(("各机关本年新收申请数量", _svg(fig, "c1")))
 
-        fig = Figure(figsize=(7.2, _bar_height(len(ordered)) + 0.5))
+        fig = Figure(figsize=(7.2, _bar_height(len(ordered)) + 0.3))
         ax = fig.add_subplot()
         mixes = [outcome_mix(r.report) for r in ordered if r.report is not None]
         totals = [sum(m.values()) for m in mixes]
@@ -114,7 +118,7 @@ def charts(rows: Sequence[AgencyRow]) -> list[tuple[str, str]]:
         ax.set_xticks([0, 20, 40, 60, 80, 100])
         ax.set_xlabel("办理结果构成（%），右侧为办理结果总计")
         ax.legend(
-            ncols=6, loc="upper center", bbox_to_anchor=(0.45, -0.12 - 1.2 / fig.get_figheight())
+            ncols=6, loc="lower center", bbox_to_anchor=(0.45, 1.0), frameon=False, fontsize=8
         )
         _tidy(ax)
         fig.tight_layout()
@@ -124,21 +128,27 @@ def charts(rows: Sequence[AgencyRow]) -> list[tuple[str, str]]:
         ax = fig.add_subplot()
         counts = [[sum(f.rule == rule for f in r.findings) for rule in RULES] for r in ordered]
         top = max((c for row in counts for c in row), default=0)
-        ax.imshow(counts, cmap="Reds", vmin=0, vmax=max(top, 1), aspect="auto", origin="lower")
-        ax.set_xticks(
-            range(len(RULES)),
-            [f"{r}\n{'错误' if SEVERITY[r] == 'error' else '警告'}" for r in RULES],
+        ax.pcolormesh(
+            [x - 0.5 for x in range(len(RULES) + 1)],
+            [y - 0.5 for y in range(len(names) + 1)],
+            counts,
+            cmap="Reds",
+            vmin=0,
+            vmax=max(top, 1) * 1.25,
+            edgecolors="#d8d2c8",
+            linewidth=0.6,
         )
+        severity = {"error": "错误", "warning": "警告"}
+        ax.set_xticks(range(len(RULES)), [f"{r}\n{severity[SEVERITY[r]]}" for r in RULES])
         ax.set_yticks(range(len(names)), names)
         for y, row in enumerate(counts):
             for x, count in enumerate(row):
                 if count:
                     color = "white" if count > top / 2 else "black"
                     ax.text(x, y, str(count), ha="center", va="center", fontsize=8, color=color)
-        ax.set_xticks([x - 0.5 for x in range(1, len(RULES))], minor=True)
-        ax.set_yticks([y - 0.5 for y in range(1, len(names))], minor=True)
-        ax.grid(which="minor", color="#dddddd", linewidth=0.6)
-        ax.tick_params(which="minor", length=0)
+        ax.tick_params(length=0, labelsize=9)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
         ax.set_title("规则检查结果（单元格数字为发现的问题数）", fontsize=10)
         fig.tight_layout()
         out.append(("规则检查热力图（机关 × 规则）", _svg(fig, "c3")))

@@ -26,7 +26,7 @@ from .errors import ReportkitError
 from .export import normalized
 from .freshness import out_dir
 from .model import Report, ReviewLitigation, cell_value
-from .params import load_previous, load_report
+from .params import load_report, previous_year_path
 
 SUMMARY_NAME = "summary.csv"
 Number = int | float | None
@@ -179,8 +179,9 @@ def collect_row(item: AgencyYear, out_root: str | Path) -> AgencyRow:
     except ReportkitError as err:
         row.status, row.message, row.name = "invalid", str(err), item.agency_id
         return row
+    previous_path = previous_year_path(item.params, report)
     try:
-        previous = load_previous(item.params, report)
+        previous = load_report(previous_path) if previous_path.is_file() else None
     except ReportkitError:
         previous = None
     row.report, row.name = report, report.agency.name

@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ..batch import BatchInterrupted, BatchResult, run_batch
+from ..batch import BatchInterrupted, BatchResult, Outcome, run_batch
 from ..progress import progress_for
 from . import command
 
@@ -46,15 +46,23 @@ def cmd_batch(args: argparse.Namespace) -> int:
     except BatchInterrupted as err:
         print(str(err), file=sys.stderr)
         return 130
-    print_summary(result, Console(file=sys.stdout, soft_wrap=True))
+    print_summary(result, Console(file=sys.stdout, soft_wrap=True, highlight=False))
     return result.exit_code
 
 
+def _rules(outcome: Outcome) -> str:
+    rules = sorted({str(f.get("rule")) for f in outcome.findings if f.get("severity") == "error"})
+    return f"{outcome.errors} ({', '.join(rules)})" if rules else "0"
+
+
 def print_summary(result: BatchResult, console: Console) -> None:
-    """The end-of-batch table: failures and rule errors per agency, counts, the index paths."""
+    """The end-of-batch summary: what was rendered and why, failures, rule errors, counts.
+
+    A table on a terminal; plain lines otherwise (logs, CI), so paths are never wrapped.
+    """
     rows = [o for o in result.outcomes if o.status != "up to date" or o.errors]
-    if rows:
-        table = Table(title="批量渲染结果", show_lines=False)
+    if rows and console.is_terminal:
+        table = Table(title="批量渲染结果")
         for name in ("agency", "year", "status", "rule errors", "reason / message"):
             table.add_column(name, overflow="fold")
         for o in rows:
@@ -62,18 +70,25 @@ def print_summary(result: BatchResult, console: Console) -> None:
             if o.failed_notebook:
                 text += f"\nfailed notebook: {o.failed_notebook}"
             style = "red" if o.status not in ("rendered", "up to date") else None
-            table.add_row(o.agency_id, str(o.year), o.status, str(o.errors), text, style=style)
+            table.add_row(o.agency_id, str(o.year), o.status, _rules(o), text, style=style)
         console.print(table)
+    else:
+        for o in rows:
+            text = o.message if o.status != "rendered" else o.reason
+            errors = f" [rule errors: {_rules(o)}]" if o.errors else ""
+            console.print(f"{o.status:<10} {o.agency_id} {o.year}: {text}{errors}", markup=False)
+            if o.failed_notebook:
+                console.print(f"{'':<10} failed notebook: {o.failed_notebook}", markup=False)
     counts = (
         f"{len(result.rendered)} rendered, {len(result.up_to_date)} up to date (skipped), "
         f"{len(result.failed)} failed"
     )
     if result.not_run:
         counts += f", {len(result.not_run)} not run"
-    console.print(f"{counts} in {result.seconds:.1f} s.")
+    console.print(f"{counts} in {result.seconds:.1f} s.", markup=False)
     if not result.rendered and not result.failed:
         console.print("Nothing to render: every agency-year is up to date.")
     for year, path in sorted(result.indexes.items()):
-        console.print(f"Index {year}: {path}")
+        console.print(f"Index {year}: {path}", markup=False)
     if result.root_index is not None:
-        console.print(f"All years: {result.root_index}")
+        console.print(f"All years: {result.root_index}", markup=False)

@@ -1,0 +1,395 @@
+"""Batch scheduling with a fake render: discovery, the inputs key, failures, fail-fast, CLI."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reportkit.batch import BatchResult, Outcome, run_batch
+from reportkit.cli import main
+from reportkit.discover import AgencyYear, discover, parse_year
+from reportkit.errors import UsageError
+from reportkit.freshness import STAMP_NAME, code_parts, inputs_key, read_stamp
+from tests.test_batch_helpers import REPO, FakeWork, make_params
+
+ALL = {
+    ("a-bureau", 2023),
+    ("a-bureau", 2024),
+    ("b-office", 2023),
+    ("b-office", 2024),
+    ("c-commission", 2023),
+    ("c-commission", 2024),
+}
+
+
+@pytest.fixture
+def params(tmp_path: Path) -> Path:
+    """3 agencies × 2023, 2024 under tmp_path/params."""
+    return make_params(tmp_path)
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """The outputs folder."""
+    return tmp_path / "outputs"
+
+
+def batch(params: Path, out: Path, work: FakeWork | None = None, **kw: object) -> BatchResult:
+    """run_batch in this process with the fake render; no index (tests of it are elsewhere)."""
+    kw.setdefault("jobs", 1)
+    kw.setdefault("write_index", False)
+    return run_batch(params, out, work=work or FakeWork(), **kw)  # type: ignore[arg-type]
+
+
+def ids(outcomes: list[Outcome]) -> set[tuple[str, int]]:
+    """(agency, year) of outcomes."""
+    return {(o.agency_id, o.year) for o in outcomes}
+
+
+# ---------------------------------------------------------------- discovery
+
+
+def test_discover_finds_every_agency_year_sorted(params: Path) -> None:
+    (params / "a-bureau" / "notes.yaml").write_text("x", encoding="utf-8")
+    (params / "a-bureau" / "2024.ledger.csv").write_text("x", encoding="utf-8")
+    found = discover(params)
+    assert [(a.agency_id, a.year) for a in found] == sorted(ALL)
+    assert [a.year for a in discover(params, 2024)] == [2024, 2024, 2024]
+    item = discover(params, 2024)[0]
+    assert item.ledgers() == [params / "a-bureau" / "2024.ledger.csv"]
+    assert item.previous_params() == params / "a-bureau" / "2023.yaml"
+
+
+def test_discover_missing_folder_names_path_and_fix(tmp_path: Path) -> None:
+    with pytest.raises(UsageError) as err:
+        discover(tmp_path / "nope")
+    assert str(err.value) == (
+        f"params folder {tmp_path / 'nope'}/ does not exist; pass --params DIR with the folder "
+        "that holds <agency-id>/<year>.yaml files"
+    )
+
+
+def test_discover_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "params" / "x").mkdir(parents=True)
+    with pytest.raises(UsageError, match=r"no params files under .*params/ \(expected"):
+        discover(tmp_path / "params")
+
+
+def test_discover_year_without_files_lists_years(params: Path) -> None:
+    with pytest.raises(UsageError, match=r"no params files for 2031 .*found years: 2023, 2024"):
+        discover(params, 2031)
+
+
+@pytest.mark.parametrize("bad", ["abc", "24", "1999", "20245"])
+def test_bad_year(bad: str) -> None:
+    with pytest.raises(UsageError, match=rf"--year '{bad}' is not a report year"):
+        parse_year(bad)
+
+
+# ---------------------------------------------------------------- incremental
+
+
+def test_second_run_renders_nothing(params: Path, out: Path) -> None:
+    first = batch(params, out)
+    assert ids(first.rendered) == ALL and first.exit_code == 0
+    assert all(o.reason == "never rendered" for o in first.rendered)
+    second = batch(params, out)
+    assert second.rendered == [] and ids(second.up_to_date) == ALL and second.exit_code == 0
+
+
+def test_changed_params_rerenders_that_year_and_the_next(params: Path, out: Path) -> None:
+    batch(params, out)
+    path = params / "b-office" / "2023.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# reviewed\n", encoding="utf-8")
+    result = batch(params, out)
+    assert ids(result.rendered) == {("b-office", 2023), ("b-office", 2024)}
+    reasons = {(o.agency_id, o.year): o.reason for o in result.rendered}
+    assert reasons == {
+        ("b-office", 2023): "params changed",
+        ("b-office", 2024): "an earlier year's params changed",
+    }
+    assert len(result.up_to_date) == 4
+
+
+def test_touch_without_change_renders_nothing(params: Path, out: Path) -> None:
+    batch(params, out)
+    os.utime(params / "a-bureau" / "2023.yaml")
+    assert batch(params, out).rendered == []
+
+
+def test_new_previous_year_rerenders_the_next(params: Path, out: Path) -> None:
+    batch(params, out, year=2023)
+    (params / "a-bureau" / "2022.yaml").write_text(
+        (params / "a-bureau" / "2023.yaml").read_text(encoding="utf-8").replace("2023", "2022"),
+        encoding="utf-8",
+    )
+    result = batch(params, out, year=2023)
+    assert ids(result.rendered) == {("a-bureau", 2023)}
+
+
+def test_ledger_and_extra_inputs_are_in_the_key(params: Path, out: Path) -> None:
+    ledger = params / "c-commission" / "2024.requests.csv"
+    ledger.write_text("id,date\n1,2024-01-02\n", encoding="utf-8")
+    batch(params, out)
+    ledger.write_text("id,date\n1,2024-01-03\n", encoding="utf-8")
+    assert ids(batch(params, out).rendered) == {("c-commission", 2024)}
+    extra = params.parent / "district-ledger.csv"
+    extra.write_text("a", encoding="utf-8")
+
+    def extras(item: AgencyYear) -> list[Path]:
+        return [extra] if item.agency_id == "a-bureau" else []
+
+    assert ids(batch(params, out, extra_inputs=extras).rendered) == {
+        ("a-bureau", 2023),
+        ("a-bureau", 2024),
+    }
+    extra.write_text("b", encoding="utf-8")
+    assert len(batch(params, out, extra_inputs=extras).rendered) == 2
+    assert batch(params, out, extra_inputs=extras).rendered == []
+
+
+def test_notebooks_change_rerenders_everything(params: Path, out: Path, tmp_path: Path) -> None:
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "01_overview.ipynb").write_text("{}", encoding="utf-8")
+    batch(params, out, notebooks_dir=notebooks)
+    assert batch(params, out, notebooks_dir=notebooks).rendered == []
+    (notebooks / "01_overview.ipynb").write_text('{"cells": []}', encoding="utf-8")
+    result = batch(params, out, notebooks_dir=notebooks)
+    assert ids(result.rendered) == ALL
+    assert {o.reason for o in result.rendered} == {"notebooks changed"}
+
+
+def test_key_covers_code_templates_and_version(params: Path) -> None:
+    parts = code_parts()
+    assert set(parts) == {"notebooks", "templates", "code", "version"}
+    item = discover(params, 2024)[0]
+    key = inputs_key(item, parts)
+    changed = inputs_key(item, {**parts, "code": "0" * 64})
+    assert key.key != changed.key
+    assert key.key == inputs_key(item, dict(parts)).key
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda d: (d / "report.pdf").write_bytes(b""), "report.pdf is empty"),
+        (lambda d: (d / "report.html").unlink(), "never rendered"),
+        (lambda d: (d / "manifest.json").unlink(), "manifest.json missing"),
+        (lambda d: (d / STAMP_NAME).write_text("{broken", encoding="utf-8"), "no inputs key"),
+        (
+            lambda d: (d / STAMP_NAME).write_text(
+                '{"key": "x", "parts": {"params": "y"}}', encoding="utf-8"
+            ),
+            "params changed",
+        ),
+    ],
+)
+def test_damaged_output_is_rerendered(params: Path, out: Path, damage: object, reason: str) -> None:
+    batch(params, out)
+    damage(out / "2024" / "a-bureau")  # type: ignore[operator]
+    result = batch(params, out)
+    assert ids(result.rendered) == {("a-bureau", 2024)}
+    assert reason in result.rendered[0].reason
+
+
+def test_force_rerenders_everything(params: Path, out: Path) -> None:
+    batch(params, out)
+    result = batch(params, out, force=True)
+    assert ids(result.rendered) == ALL and {o.reason for o in result.rendered} == {"forced"}
+
+
+def test_year_limits_the_batch(params: Path, out: Path) -> None:
+    result = batch(params, out, year="2024")
+    assert ids(result.outcomes) == {a for a in ALL if a[1] == 2024}
+    assert sorted(batch(params, out, year=2024, write_index=True).indexes) == [2024]
+
+
+# ---------------------------------------------------------------- failures
+
+
+def test_failure_does_not_stop_the_others(params: Path, out: Path) -> None:
+    result = batch(params, out, FakeWork(fail=frozenset({"b-office"})))
+    assert ids(result.failed) == {("b-office", 2023), ("b-office", 2024)}
+    assert len(result.rendered) == 4 and result.exit_code == 1
+    failed = result.failed[0]
+    assert "section 03_requests" in failed.message
+    assert failed.failed_notebook is not None and Path(failed.failed_notebook).is_file()
+    assert read_stamp(out / "2023" / "b-office") is None
+    again = batch(params, out)
+    assert ids(again.rendered) == {("b-office", 2023), ("b-office", 2024)}
+    assert again.exit_code == 0
+
+
+def test_a_raising_work_function_is_a_failure(params: Path, out: Path) -> None:
+    result = batch(params, out, FakeWork(crash=frozenset({"c-commission"})), year=2024)
+    assert [(o.agency_id, o.status) for o in result.outcomes] == [
+        ("a-bureau", "rendered"),
+        ("b-office", "rendered"),
+        ("c-commission", "failed"),
+    ]
+    assert result.failed[0].message == "RuntimeError: bug while rendering c-commission"
+
+
+def test_invalid_params_is_reported_and_the_rest_rendered(params: Path, out: Path) -> None:
+    (params / "a-bureau" / "2024.yaml").write_text("agency: [", encoding="utf-8")
+    result = batch(params, out, year=2024)
+    assert [o.status for o in result.outcomes] == ["invalid", "rendered", "rendered"]
+    assert result.exit_code == 1
+
+
+def test_fail_fast_stops_at_the_first_failure(params: Path, out: Path) -> None:
+    result = batch(params, out, FakeWork(fail=frozenset({"a-bureau"})), fail_fast=True)
+    statuses = {(o.agency_id, o.year): o.status for o in result.outcomes}
+    assert statuses[("a-bureau", 2023)] == "failed"
+    assert list(statuses.values()).count("not run") == 5
+    assert result.exit_code == 1
+
+
+def test_parallel_workers(params: Path, out: Path) -> None:
+    """Spawned worker processes: the fake work and its results cross process boundaries."""
+    result = run_batch(params, out, jobs=2, work=FakeWork(fail=frozenset({"c-commission"})))
+    assert len(result.rendered) == 4 and len(result.failed) == 2
+    assert ids(run_batch(params, out, jobs=2, work=FakeWork()).rendered) == {
+        ("c-commission", 2023),
+        ("c-commission", 2024),
+    }
+
+
+def test_parallel_fail_fast_submits_nothing_more(params: Path, out: Path) -> None:
+    result = run_batch(
+        params,
+        out,
+        jobs=2,
+        fail_fast=True,
+        work=FakeWork(fail=frozenset({"a-bureau"}), delay=0.3),
+    )
+    assert len(result.not_run) >= 3
+    assert result.exit_code == 1
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run ``reportkit`` in this process; returns exit code, stdout, stderr."""
+    code = main(args)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def fake_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's batch renders with the fake."""
+    monkeypatch.setattr("reportkit.batch._default_work", lambda: FakeWork())
+
+
+@pytest.mark.usefixtures("fake_default")
+def test_cli_batch_summary_and_exit_codes(
+    params: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["batch", "--params", str(params), "--out", str(out), "-j", "1"]
+    code, stdout, stderr = cli(args, capsys)
+    assert code == 0
+    assert "6 rendered, 0 up to date (skipped), 0 failed" in stdout
+    assert f"Index 2024: {out / '2024' / 'index.html'}" in stdout
+    assert f"All years: {out / 'index.html'}" in stdout
+    assert "0 up to date, 6 to render" in stderr
+    code, stdout, _ = cli(args, capsys)
+    assert code == 0
+    assert "0 rendered, 6 up to date (skipped), 0 failed" in stdout
+    assert "Nothing to render: every agency-year is up to date." in stdout
+
+
+def test_cli_failure_exit_1(
+    params: Path, out: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "reportkit.batch._default_work", lambda: FakeWork(fail=frozenset({"a-bureau"}))
+    )
+    code, stdout, _ = cli(["batch", "--params", str(params), "--out", str(out), "-j1"], capsys)
+    assert code == 1
+    assert "4 rendered, 0 up to date (skipped), 2 failed" in stdout
+    assert "failed notebook:" in stdout and "03_requests.ipynb" in stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--params", "{tmp}/missing"],
+            "Error: params folder {tmp}/missing/ does not exist; pass --params DIR with the "
+            "folder that holds <agency-id>/<year>.yaml files\n",
+        ),
+        (
+            ["--params", "{tmp}/params", "--year", "20x4"],
+            "Error: --year '20x4' is not a report year; use a four-digit year between 2008 "
+            "and 2100, e.g. --year 2024\n",
+        ),
+    ],
+)
+def test_cli_unusable_arguments_exit_2(
+    params: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    argv = ["batch", *(a.format(tmp=tmp_path) for a in args)]
+    code, stdout, stderr = cli(argv, capsys)
+    assert code == 2 and stdout == ""
+    assert stderr == message.format(tmp=tmp_path)
+
+
+# ---------------------------------------------------------------- Ctrl-C
+
+INTERRUPT_SCRIPT = """
+import sys
+sys.path.insert(0, {root!r})
+from tests.test_batch_helpers import FakeWork
+import reportkit.batch
+reportkit.batch._default_work = lambda: FakeWork(delay={delay})
+from reportkit.cli import main
+sys.exit(main(["batch", "--params", {params!r}, "--out", {out!r}, "-j", "2"]))
+"""
+
+
+def _workers(pid: int) -> set[int]:
+    """The spawned worker processes of ``pid`` (not multiprocessing's resource tracker)."""
+    out = subprocess.run(
+        ["ps", "-ww", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True
+    )
+    return {int(line.split()[0]) for line in out.stdout.splitlines() if "spawn_main" in line}
+
+
+def test_ctrl_c_stops_workers_and_the_next_run_picks_up(params: Path, out: Path) -> None:
+    script = INTERRUPT_SCRIPT.format(root=str(REPO), delay=1.5, params=str(params), out=str(out))
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not list(out.glob("*/*/" + STAMP_NAME)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        workers = _workers(proc.pid)
+        assert workers, "no worker processes seen"
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, stderr
+    assert "Interrupted:" in stderr and "Run the same command again to continue." in stderr
+    assert "Traceback" not in stderr
+    time.sleep(0.2)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    assert alive == [], "worker processes left running"
+    stamped = {(p.parent.name, int(p.parent.parent.name)) for p in out.glob("*/*/" + STAMP_NAME)}
+    assert 1 <= len(stamped) < 6
+    assert not list(out.glob("**/*.tmp"))
+    again = run_batch(params, out, jobs=1, work=FakeWork())
+    assert ids(again.rendered) == ALL - stamped
+    assert ids(again.up_to_date) == stamped
