@@ -8,7 +8,7 @@ with the layout gives it the same value; no 勾稽 rule is assumed to choose bet
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -28,6 +28,7 @@ class Fit:
     certain: list[bool]
     notes: list[str] = field(default_factory=list)
     pad: int | None = None  # trailing empty fields dropped (tab/pipe rows), when unique
+    fields: list[Field | None] = field(default_factory=list)  # the field behind each cell
 
     @classmethod
     def unknown(cls, n: int, why: str) -> Fit:
@@ -97,7 +98,7 @@ def fit_row(
     """
     fields = list(values)
     if len(fields) == n:
-        return Fit([field_value(f) for f in fields], [True] * n, pad=0)
+        return Fit([field_value(f) for f in fields], [True] * n, pad=0, fields=[*fields])
     if len(fields) == 1 and fields[0].kind == "number" and fields[0].raw.strip().isdigit():
         digits = fields[0].raw.strip()
         readings = run_splits(digits, n)
@@ -118,23 +119,22 @@ def fit_row(
         if len(offsets) == 1:
             o = offsets[0]
             return Fit(
-                [field_value(f) for f in fields[o : o + n]], [True] * n, pad=len(fields) - o - n
+                [field_value(f) for f in fields[o : o + n]],
+                [True] * n,
+                pad=len(fields) - o - n,
+                fields=[*fields[o : o + n]],
             )
         if offsets:
             by_pad = {len(fields) - o - n: o for o in offsets}
             if pads is not None and len(pads) == 1 and next(iter(pads)) in by_pad:
                 o = by_pad[next(iter(pads))]
-                return Fit([field_value(f) for f in fields[o : o + n]], [True] * n)
+                chosen = fields[o : o + n]
+                return Fit([field_value(f) for f in chosen], [True] * n, fields=[*chosen])
             shifted = [[field_value(f) for f in fields[o : o + n]] for o in offsets]
             fit = _merge(shifted, None)
             fit.notes.append("blank cells at both ends: the columns they belong to are unclear")
             return fit
     return Fit.unknown(n, f"{len(fields)} value fields for {n} cells")
-
-
-def iter_numbers(fields: Sequence[Field]) -> Iterator[Field]:
-    """The fields holding a number or a slash."""
-    return (f for f in fields if f.kind in ("number", "slash"))
 
 
 def row_sum(parts: int) -> SumCheck:

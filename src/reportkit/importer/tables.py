@@ -16,7 +16,7 @@ from decimal import Decimal
 from .. import labels as L
 from ..labels import Format
 from .cells import CellValue, Fit, field_value, fit_row, row_sum
-from .lines import Field, Line, cjk_key, has_cjk, normalize_width, split_line, strip_numbering
+from .lines import Field, Line, cjk_key, normalize_width, split_line, strip_numbering
 
 
 @dataclass
@@ -168,17 +168,13 @@ def read_requests(lines: Sequence[str], fmt: Format) -> TableRead:
         for col, value, certain in zip(L.REQUEST_COLUMN_KEYS, fit.cells, fit.certain, strict=True):
             out.put(f"requests.{key}.{col}", value, certain)
         if d is not None:
-            for f, col in zip(_fitted_fields(rows[d]), L.REQUEST_COLUMN_KEYS, strict=False):
-                if f.note and f.kind == "number":
+            for f, col in zip(fit.fields, L.REQUEST_COLUMN_KEYS, strict=False):
+                if f is not None and f.note and f.kind == "number":
                     out.notes.append(_cell_note(f"requests.{key}.{col}", row_label, f))
             out.notes.extend(f"requests.{key} ({row_label}): {n}" for n in fit.notes)
         if rows:
             out.end = rows[-1].index + 1
     return out
-
-
-def _fitted_fields(row: _DataRow) -> list[Field]:
-    return [f for f in row.values if f.kind != "blank" or row.line.sep != "space"]
 
 
 def _fit_rows(rows: list[_DataRow]) -> list[Fit]:
@@ -401,7 +397,8 @@ def _put_proactive(
         out.put("proactive.procurement.amount", values[1].raw.strip() or None, True)
         return
     fit = fit_row(values, n, separated=separated) if values else Fit.unknown(n, "no cells")
-    for col, value, certain, f in zip(cols, fit.cells, fit.certain, _pad(values, n), strict=True):
+    behind = fit.fields or [None] * n
+    for col, value, certain, f in zip(cols, fit.cells, fit.certain, behind, strict=True):
         path = f"proactive.{key}.{col}" if col else f"proactive.{key}"
         ok = certain
         if key in ("fees_10k_yuan",):
@@ -412,12 +409,3 @@ def _put_proactive(
         if f is not None and f.note and f.kind == "number":
             out.notes.append(_cell_note(path, L.proactive_cell(key, col or None), f))
     out.notes.extend(f"表二 {key}: {n_}" for n_ in fit.notes)
-
-
-def _pad(values: list[Field], n: int) -> list[Field | None]:
-    return [*values[:n], *([None] * (n - len(values[:n])))]
-
-
-def section_has_table(lines: Sequence[str]) -> bool:
-    """True when the lines hold numbers in a table-like layout."""
-    return any(has_cjk(x) and re.search(r"\d", x) for x in lines)
