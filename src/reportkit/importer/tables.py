@@ -172,8 +172,7 @@ def read_requests(lines: Sequence[str], fmt: Format) -> TableRead:
                 if f is not None and f.note and f.kind == "number":
                     out.notes.append(_cell_note(f"requests.{key}.{col}", row_label, f))
             out.notes.extend(f"requests.{key} ({row_label}): {n}" for n in fit.notes)
-        if rows:
-            out.end = rows[-1].index + 1
+    out.end = rows[-1].index + 1 if rows else None
     return out
 
 
@@ -289,7 +288,7 @@ def read_review(lines: Sequence[str]) -> TableRead:
         separated = separated and line.sep != "space"
         values.extend(row)
         end = i + 1
-        if len([f for f in values if f.kind != "blank"]) >= 15 and len(values) >= 15:
+        if len(values) >= 15:
             break
     out.end = end
     if not values:
