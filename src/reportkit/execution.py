@@ -28,7 +28,11 @@ import papermill
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
+from papermill.log import logger as papermill_logger
+from papermill.utils import merge_kwargs, remove_args
 
 from .errors import RenderError
 
@@ -58,6 +62,58 @@ class ThisPythonKernelManager(AsyncKernelManager):
             language="python",
             metadata={"debugger": False},
         )
+
+
+class _SessionClient(PapermillNotebookClient):  # type: ignore[misc]
+    """papermill's client that also closes its kernel client on a kernel it does not own.
+
+    nbclient closes the channels only when it shuts the kernel down; with a session's warm
+    kernel each notebook would otherwise leave sockets and a thread behind.
+    """
+
+    def execute(self, **kwargs: Any) -> Any:
+        try:
+            return super().execute(**kwargs)
+        finally:
+            client: Any = getattr(self, "kc", None)
+            if not self.owns_km and client is not None:
+                client.stop_channels()
+                self.kc = None
+
+
+class SessionEngine(NBClientEngine):  # type: ignore[misc]
+    """papermill's nbclient engine, with :class:`_SessionClient`."""
+
+    @classmethod
+    def execute_managed_notebook(
+        cls,
+        nb_man: Any,
+        kernel_name: str,
+        log_output: bool = False,
+        stdout_file: Any = None,
+        stderr_file: Any = None,
+        start_timeout: int = 60,
+        execution_timeout: float | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Execute as papermill's default engine does."""
+        kwargs = remove_args(["input_path"], **kwargs)
+        safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+        final_kwargs = merge_kwargs(
+            safe_kwargs,
+            timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+            startup_timeout=start_timeout,
+            kernel_name=kernel_name,
+            log=papermill_logger,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+        )
+        return _SessionClient(nb_man, **final_kwargs).execute()
+
+
+ENGINE_NAME = "reportkit"
+papermill_engines.register(ENGINE_NAME, SessionEngine)
 
 
 @dataclass(frozen=True)
@@ -227,7 +283,7 @@ def run_notebook(
     start = time.perf_counter()
     label = section or Path(notebook).stem
     kernel: dict[str, Any] = (
-        {"km": session.kernel_manager(cwd)}
+        {"km": session.kernel_manager(cwd), "engine_name": ENGINE_NAME}
         if session is not None
         else {"kernel_manager_class": ThisPythonKernelManager}
     )
