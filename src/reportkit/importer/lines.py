@@ -164,7 +164,7 @@ def _split_space_field(text: str) -> list[str]:
     """A whitespace-separated chunk: numbers become their own fields, words are rejoined."""
     text = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", text)
     tokens = re.findall(
-        r"[+\-]?\d+(?:\.\d+)?\s*(?:件|条|个)?\s*[（(][^（()）]*[）)]|[+\-]?\d+(?:\.\d+)?|[^\d\s]+(?:\d+[^\d\s]+)*",
+        r"[+\-]?\d+(?:\.\d+)?\s*(?:件|条|个)?\s*[（(][^（()）]*[）)]|[+\-]?\d+(?:\.\d+)?|[^\d\s]+",
         text,
     )
     out: list[str] = []
