@@ -27,22 +27,29 @@ cells = st.one_of(st.integers(0, 99_999), st.integers(0, 9), st.none(), st.just(
 counts = st.one_of(st.integers(0, 5_000), st.none())
 signed = st.one_of(st.integers(-500, 500), st.none())
 money = st.decimals(0, 999_999, places=4, allow_nan=False, allow_infinity=False)
-sentence = st.sampled_from(
-    [
-        "全年累计公开各类信息 232 条。",
-        "本年度未接到政府信息公开申请件。",
-        "强化信息公开工作的组织领导，明确各层级部门工作职责。",
-        "一是强化认识，规范程序。",
-        "二是加强培训，提升水平。",
-        "无",
-        "2024 年，我局政务公开工作无失密泄密事件发生。",
-        "依法依规办理行政许可 284 件，其中（含上年结转 3 件）。",
-    ]
+_WORDS = "政府信息公开工作年度报告主动依申请平台建设监督保障我局全年共计件条项目管理制度规范教育“”《》、，"
+_STOPS = "。：；！？"
+phrase = st.text(alphabet=_WORDS + "0123456789 ", min_size=1, max_size=30).filter(
+    lambda t: t.strip() != "" and not t.strip()[0] in "（(#-*•"
+)
+sentence = st.one_of(
+    st.sampled_from(
+        ["无", "一是强化认识，规范程序。", "依法依规办理行政许可 284 件，其中（含上年结转 3 件）。"]
+    ),
+    st.builds(lambda a, stop: a.strip() + stop, phrase, st.sampled_from([*_STOPS, ""])),
 )
 text = st.lists(sentence, min_size=1, max_size=3).map(lambda xs: "".join(x + "\n" for x in xs))
-item_heading = st.sampled_from([*L.OVERVIEW_ITEMS, "主动公开方面", "平台建设情况"])
-sub_heading = st.sampled_from(
-    ["(一) 存在的主要问题", "（二）改进情况", "（一）主要问题", "(二) 改进措施"]
+item_heading = st.one_of(
+    st.sampled_from([*L.OVERVIEW_ITEMS, "主动公开方面", "平台建设情况"]),
+    st.text(alphabet=_WORDS.replace("，", "").replace("、", ""), min_size=1, max_size=20),
+)
+sub_heading = st.one_of(
+    st.sampled_from(["(一) 存在的主要问题", "（二）改进情况", "（一）主要问题", "(二) 改进措施"]),
+    st.builds(
+        lambda n, t: f"（{n}）{t}",
+        st.sampled_from("一二三四"),
+        st.text(alphabet=_WORDS.replace("，", ""), min_size=1, max_size=20),
+    ),
 )
 
 
