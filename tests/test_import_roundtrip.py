@@ -30,7 +30,7 @@ money = st.decimals(0, 999_999, places=4, allow_nan=False, allow_infinity=False)
 _WORDS = "政府信息公开工作年度报告主动依申请平台建设监督保障我局全年共计件条项目管理制度规范教育“”《》、，"
 _STOPS = "。：；！？"
 phrase = st.text(alphabet=_WORDS + "0123456789 ", min_size=1, max_size=30).filter(
-    lambda t: t.strip() != "" and not t.strip()[0] in "（(#-*•"
+    lambda t: t.strip() != "" and t.strip()[0] not in "（(#-*•"
 )
 sentence = st.one_of(
     st.sampled_from(
