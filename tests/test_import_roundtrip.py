@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from reportkit import labels as L
 from reportkit.export import normalized
-from reportkit.importer import import_text
+from reportkit.importer import import_report, import_text
 from reportkit.model import Report, paragraphs
 from reportkit.params import load_report
 from reportkit.sections import report_body_html
@@ -176,3 +176,26 @@ def test_fee_decimal_keeps_its_places() -> None:
     report = Report.model_validate(data)
     result = import_text(report_body_html(report), "xigong-education")
     assert str(result.report.proactive.fees_10k_yuan) == "12.3400"  # type: ignore[union-attr]
+
+
+def test_saved_gbk_page_with_site_chrome_imports_like_the_report(tmp_path: Path) -> None:
+    """A page saved from a government site: GBK, a navigation bar, scripts, Word-style cells."""
+    body = (
+        report_body_html(SEED)
+        .replace("<td", "<td style='mso-x'")
+        .replace("</td>", "<o:p></o:p></td>")
+    )
+    page = (
+        '<html><head><meta charset="gbk"><title>年报</title>'
+        "<script>var x = '一、总体情况';</script></head><body>"
+        '<div class="nav">首页 &gt; 政府信息公开 &gt; 年度报告</div>'
+        f"{body}<div class='foot'>主办单位：西工区人民政府&nbsp;</div></body></html>"
+    )
+    saved = tmp_path / "page.html"
+    saved.write_bytes(page.encode("gbk"))
+    result = import_report(saved, "xigong-education")
+    assert result.encoding == "gb18030" and result.uncertain == []
+    assert _tables(result.report) == _tables(SEED)
+    # the site footer after section 六 is read as part of it (a reader can delete it)
+    assert _narrative(result.report) | {"other": []} == _narrative(SEED) | {"other": []}
+    assert paragraphs(result.report.other_matters.text)[0] == "无"
