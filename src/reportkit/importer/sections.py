@@ -36,10 +36,11 @@ LONG_LINE = 400
 
 
 def explode(lines: list[str]) -> list[str]:
-    """Put section headings of run-together text (a page flattened to one line) on own lines."""
+    """Put the headings of a page flattened to one line (two or more section headings in one
+    long line) on lines of their own, and the （一）… items too."""
     out: list[str] = []
     for line in lines:
-        if len(line) < LONG_LINE or "\t" in line:
+        if len(line) < LONG_LINE or "\t" in line or len(_INLINE_HEADING.findall(line)) < 2:
             out.append(line)
             continue
         text = _INLINE_HEADING.sub(lambda m: "\n" + m.group(1) + "\n", line)
