@@ -329,3 +329,26 @@ def test_failed_pdf_keeps_the_earlier_report(
     manifest = read_manifest(out)
     assert manifest is not None and manifest["status"] == "failed"
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_worker_sessions_are_per_thread() -> None:
+    import threading
+
+    from reportkit.execution import current_session, enable_worker_session, kernel_session
+
+    seen: list[object] = []
+
+    def worker() -> None:
+        first = enable_worker_session()
+        assert enable_worker_session() is first and current_session() is first
+        with kernel_session() as inner:
+            assert inner is first, "a render inside a worker uses the worker's kernel"
+        seen.append(first)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 2 and seen[0] is not seen[1]
+    assert current_session() is None

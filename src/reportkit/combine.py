@@ -40,6 +40,19 @@ def normalized_cell(cell: NotebookNode, section: int, index: int) -> NotebookNod
     return out  # type: ignore[no-any-return]
 
 
+def _renumber(cells: list[NotebookNode]) -> None:
+    """Execution counts 1, 2, 3 … in order (a warm kernel keeps counting across notebooks)."""
+    count = 0
+    for cell in cells:
+        if cell.cell_type != "code" or cell.get("execution_count") is None:
+            continue
+        count += 1
+        cell["execution_count"] = count
+        for output in cell.get("outputs", []):
+            if "execution_count" in output:
+                output["execution_count"] = count
+
+
 def combine_notebooks(
     sections: Iterable[tuple[int, NotebookNode]], metadata: Mapping[str, Any]
 ) -> NotebookNode:
@@ -56,6 +69,7 @@ def combine_notebooks(
         for index, cell in enumerate(nb.cells):
             if not _dropped(cell):
                 cells.append(normalized_cell(cell, number, index))
+    _renumber(cells)
     combined = nbformat.v4.new_notebook(cells=cells)  # type: ignore[no-untyped-call]
     nb_meta: dict[str, Any] = {}
     if first is not None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -33,6 +34,7 @@ from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 from papermill.log import logger as papermill_logger
 from papermill.utils import merge_kwargs, remove_args
+from traitlets import Unicode
 
 from .errors import RenderError
 
@@ -65,11 +67,23 @@ class ThisPythonKernelManager(AsyncKernelManager):
 
 
 class _SessionClient(PapermillNotebookClient):  # type: ignore[misc]
-    """papermill's client that also closes its kernel client on a kernel it does not own.
+    """papermill's client for a session's warm kernel.
 
-    nbclient closes the channels only when it shuts the kernel down; with a session's warm
-    kernel each notebook would otherwise leave sockets and a thread behind.
+    Before the notebook's first cell it runs ``reset_code`` (clear the namespace, go to the
+    notebook's folder) on the same connection; afterwards it closes its kernel client, which
+    nbclient only does when it shuts the kernel down (else sockets and a thread stay behind).
     """
+
+    reset_code = Unicode("", help="code run silently before the first cell").tag(config=True)
+
+    def papermill_execute_cells(self) -> None:
+        if self.reset_code:
+            client: Any = self.kc
+            msg_id = client.execute(self.reset_code, silent=True, store_history=False)
+            reply = self.wait_for_reply(msg_id)
+            if reply is None or reply["content"]["status"] != "ok":
+                raise RuntimeError("the warm kernel could not be reset")
+        super().papermill_execute_cells()
 
     def execute(self, **kwargs: Any) -> Any:
         try:
@@ -158,37 +172,20 @@ class KernelSession:
         self.notebooks = 0
         self.kernels_started = 0
 
-    def kernel_manager(self, cwd: str | Path) -> ThisPythonKernelManager:
-        """The session's kernel manager, its namespace cleared and its folder set to ``cwd``.
+    def kernel(self, cwd: str | Path) -> tuple[ThisPythonKernelManager, str]:
+        """The session's kernel manager and the code that readies it for the next notebook.
 
-        papermill starts the kernel on first use (it is not running yet); later calls reuse it.
+        The first notebook starts the kernel (papermill does, in ``cwd``) and needs no reset;
+        later ones clear the namespace and return to ``cwd``. A dead kernel is replaced.
         """
+        self.notebooks += 1
         km = self._km
-        alive = km is not None and km.has_kernel and run_sync(km.is_alive)()
-        if km is not None and alive and self._reset(km, cwd):
-            self.notebooks += 1
-            return km
+        if km is not None and km.has_kernel and run_sync(km.is_alive)():
+            return km, f"%reset -f\nimport os as _os\n_os.chdir({str(cwd)!r})\ndel _os"
         self.close()
         self._km = ThisPythonKernelManager()
         self.kernels_started += 1
-        self.notebooks += 1
-        return self._km
-
-    @staticmethod
-    def _reset(km: ThisPythonKernelManager, cwd: str | Path) -> bool:
-        code = f"%reset -f\nimport os as _os\n_os.chdir({str(cwd)!r})\ndel _os"
-        client = km.blocking_client()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=START_TIMEOUT)
-            reply = client.execute_interactive(
-                code, timeout=START_TIMEOUT, store_history=False, output_hook=lambda msg: None
-            )
-            return bool(reply["content"]["status"] == "ok")
-        except Exception:
-            return False
-        finally:
-            client.stop_channels()
+        return self._km, ""
 
     def discard(self) -> None:
         """Forget the kernel after a failure that may have left it unusable (it is shut down)."""
@@ -210,12 +207,13 @@ class KernelSession:
 
 
 _SESSION: ContextVar[KernelSession | None] = ContextVar("reportkit_kernel_session", default=None)
-_PROCESS_SESSION: list[KernelSession] = []
+_WORKER = threading.local()
+_ALL_WORKER_SESSIONS: list[KernelSession] = []
 
 
 def current_session() -> KernelSession | None:
-    """The session of the enclosing :func:`kernel_session`, else the process-wide one, if any."""
-    return _SESSION.get() or (_PROCESS_SESSION[0] if _PROCESS_SESSION else None)
+    """The session of the enclosing :func:`kernel_session`, else this thread's worker session."""
+    return _SESSION.get() or getattr(_WORKER, "session", None)
 
 
 @contextmanager
@@ -234,16 +232,22 @@ def kernel_session() -> Iterator[KernelSession]:
         session.close()
 
 
-def enable_process_session() -> KernelSession:
-    """Keep one warm kernel for the rest of this process (batch workers call this once).
-
-    The kernel is shut down when the process exits.
-    """
-    if not _PROCESS_SESSION:
+def enable_worker_session() -> KernelSession:
+    """Keep one warm kernel for every later render in this thread (a batch worker calls this
+    once); it is shut down when the process exits. Threads never share a kernel."""
+    session: KernelSession | None = getattr(_WORKER, "session", None)
+    if session is None:
         session = KernelSession()
-        _PROCESS_SESSION.append(session)
-        atexit.register(session.close)
-    return _PROCESS_SESSION[0]
+        _WORKER.session = session
+        if not _ALL_WORKER_SESSIONS:
+            atexit.register(_close_worker_sessions)
+        _ALL_WORKER_SESSIONS.append(session)
+    return session
+
+
+def _close_worker_sessions() -> None:
+    for session in _ALL_WORKER_SESSIONS:
+        session.close()
 
 
 @contextmanager
@@ -282,11 +286,10 @@ def run_notebook(
     """
     start = time.perf_counter()
     label = section or Path(notebook).stem
-    kernel: dict[str, Any] = (
-        {"km": session.kernel_manager(cwd), "engine_name": ENGINE_NAME}
-        if session is not None
-        else {"kernel_manager_class": ThisPythonKernelManager}
-    )
+    kernel: dict[str, Any] = {"kernel_manager_class": ThisPythonKernelManager}
+    if session is not None:
+        km, reset_code = session.kernel(cwd)
+        kernel = {"km": km, "engine_name": ENGINE_NAME, "reset_code": reset_code}
     try:
         with kernel_environment():
             papermill.execute_notebook(
@@ -297,6 +300,7 @@ def run_notebook(
                 cwd=str(cwd),
                 progress_bar=False,
                 log_output=False,
+                request_save_on_cell_execute=False,
                 start_timeout=START_TIMEOUT,
                 execution_timeout=timeout,
                 **kernel,
