@@ -211,7 +211,8 @@ def test_failing_section_keeps_evidence_and_good_report(
     before = {n: (out / n).read_bytes() for n in ("report.html", "report.pdf", "report.ipynb")}
 
     monkeypatch.setenv(NOTEBOOKS_ENV, str(FAILING_NOTEBOOKS))
-    assert main(["run", str(SEED_PARAMS), "--out", str(root)]) == 1
+    monkeypatch.chdir(tmp_path)  # a relative --out, while papermill changes directory
+    assert main(["run", str(SEED_PARAMS), "--out", "outputs"]) == 1
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1, err
     for part in ("xigong-education", "2024", "01_overview", "cell 2", "'boom'", "ValueError"):
@@ -226,7 +227,9 @@ def test_failing_section_keeps_evidence_and_good_report(
     assert "papermill-error-cell" in partial and "this section fails on purpose" in partial
     manifest = read_manifest(out)
     assert manifest is not None
-    assert manifest["status"] == "failed" and manifest["failed_notebook"] == str(failed)
+    assert manifest["status"] == "failed"
+    assert manifest["failed_notebook"] == "outputs/2024/xigong-education/sections/01_overview.ipynb"
+    assert err.endswith("— see outputs/2024/xigong-education/sections/01_overview.ipynb")
     assert not [p for p in out.iterdir() if p.name.startswith(".")], "no temp leftovers"
 
 

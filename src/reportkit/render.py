@@ -154,7 +154,7 @@ def render_agency_year(
         )
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
+    work = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir)).resolve()
     try:
         return _render(inputs, folder, out_dir, work, clock, strict, findings, result)
     finally:
@@ -244,9 +244,11 @@ def _render(
 def _run(
     section: Section, target: Path, inputs: Inputs, folder: Path, session: KernelSession
 ) -> None:
+    # absolute paths: papermill changes the working directory while it runs
+    folder = folder.resolve()
     run_notebook(
         folder / section.filename,
-        target,
+        target.resolve(),
         {"params_path": str(inputs.path.resolve())},
         cwd=folder,
         agency=inputs.report.agency.id,
