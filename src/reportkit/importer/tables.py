@@ -264,9 +264,10 @@ _REVIEW_HEADER = re.compile(
 
 
 def read_review(lines: Sequence[str]) -> TableRead:
-    """Table 四: the fifteen cells, read from the number rows that follow its header."""
+    """Table 四: the fifteen cells, from all the number rows between its header and the text
+    that follows (more or fewer than fifteen cells: flagged, never truncated)."""
     out = TableRead()
-    values: list[Field] = []
+    rows: list[list[Field]] = []
     separated = True
     end = None
     for i, line in enumerate(_parse(lines)):
@@ -277,27 +278,25 @@ def read_review(lines: Sequence[str]) -> TableRead:
                 continue
             line = Line(line.text, line.sep, row)
         if texts:
-            if values and max(len(cjk_key(t)) for t in texts) >= _NARRATIVE_CJK:
+            if rows and max(len(cjk_key(t)) for t in texts) >= _NARRATIVE_CJK:
                 break
-            if values and any(f.kind == "number" for f in line.fields):
+            if rows and any(f.kind == "number" for f in line.fields):
                 break
             continue
-        row = [f for f in line.fields] if line.sep != "space" else list(line.numbers)
+        row = list(line.fields) if line.sep != "space" else list(line.numbers)
         if not any(f.kind == "number" for f in row):
             continue
         separated = separated and line.sep != "space"
-        values.extend(row)
+        rows.append(row)
         end = i + 1
-        if len(values) >= 15:
-            break
     out.end = end
-    if not values:
+    values = [f for row in rows for f in row]
+    if not rows:
         fit = Fit.unknown(15, "table 四 not found")
-    else:
-        if separated and len(values) > 15:
-            while len(values) > 15 and values[-1].kind == "blank" and not values[-1].note:
-                values.pop()
+    elif len(values) == 15 or len(rows) == 1:
         fit = fit_row(values, 15, separated=separated, check=row_sum(4))
+    else:
+        fit = Fit.unknown(15, f"{len(rows)} number rows with {len(values)} cells for 15 cells")
     paths = [f"review_litigation.{g}.{c}" for g in L.REVIEW_GROUPS for c in L.REVIEW_COLUMN_KEYS]
     for path, value, certain in zip(paths, fit.cells, fit.certain, strict=True):
         out.put(path, value, certain)
