@@ -7,8 +7,8 @@ The key is a sha256 over everything a rendered report depends on:
   agency-year's ledger files;
 - the section notebooks, the nbconvert template and stylesheet (``reportkit/templates``, the
   reviewers' index template excepted), the reportkit version and the package's source files.
-  Modules that only schedule or index (batch, discovery, this one, the CLI) are left out: changing
-  them does not change a report.
+  Modules that only schedule or index (batch, discovery, this one), the CLI and the importer of
+  published reports are left out: changing them does not change a report.
 
 After a successful render the stamp ``.inputs-key`` (JSON: the key and its parts) is written
 beside the outputs. An agency-year is up to date when the stamp matches and ``report.html``,
@@ -35,6 +35,8 @@ REPO_NOTEBOOKS = PACKAGE_DIR.parents[1] / "notebooks"
 NOT_REPORT_INPUTS = frozenset(
     {"batch.py", "discover.py", "freshness.py", "index.py", "summary.py", "progress.py"}
 )
+# Sub-packages rendering never imports: the command line and the import of published reports.
+NOT_REPORT_PACKAGES = frozenset({"cli", "importer"})
 ABSENT = "absent"
 
 
@@ -78,7 +80,8 @@ def code_parts(notebooks_dir: str | Path | None = None) -> dict[str, str]:
     sources = [
         p
         for p in PACKAGE_DIR.rglob("*.py")
-        if p.name not in NOT_REPORT_INPUTS and "cli" not in p.relative_to(PACKAGE_DIR).parts[:1]
+        if p.name not in NOT_REPORT_INPUTS
+        and not set(p.relative_to(PACKAGE_DIR).parts[:1]) & NOT_REPORT_PACKAGES
     ]
     return {
         "notebooks": _digest_files(notebooks, notebooks.glob("*.ipynb"))

@@ -149,9 +149,8 @@ def charts(rows: Sequence[AgencyRow]) -> list[tuple[str, str]]:
         ax.tick_params(length=0, labelsize=9)
         for spine in ax.spines.values():
             spine.set_visible(False)
-        ax.set_title("规则检查结果（单元格数字为发现的问题数）", fontsize=10)
         fig.tight_layout()
-        out.append(("规则检查热力图（机关 × 规则）", _svg(fig, "c3")))
+        out.append(("规则检查热力图（机关 × 规则，数字为发现的问题数）", _svg(fig, "c3")))
     return out
 
 
@@ -203,10 +202,12 @@ def _rel(target: Path, start: Path) -> str:
 
 def _links(row: AgencyRow, year_dir: Path) -> str:
     links = []
+    # after a failure the report files, if any, are the last good render's
+    earlier = "上次 " if row.status != "rendered" else ""
     for name, label in (("report.html", "HTML"), ("report.pdf", "PDF"), ("report.ipynb", "笔记本")):
         path = row.out_dir / name
         if path.is_file() and path.stat().st_size > 0:
-            links.append(f'<a href="{escape(_rel(path, year_dir))}">{label}</a>')
+            links.append(f'<a href="{escape(_rel(path, year_dir))}">{earlier}{label}</a>')
     if row.failed_notebook is not None and row.failed_notebook.is_file():
         links.append(
             f'<a class="failed-nb" href="{escape(_rel(row.failed_notebook, year_dir))}">'
@@ -230,7 +231,7 @@ def _row_html(row: AgencyRow, year_dir: Path) -> str:
     search = escape(f"{row.agency_id} {row.name}".lower())
     return (
         f'<tr data-status="{escape(status)}" data-errors="{row.errors}" data-search="{search}">'
-        f'<td data-v="{escape(row.name)}"><div class="name">{escape(row.name)}</div>'
+        f'<td class="agency" data-v="{escape(row.name)}"><div class="name">{escape(row.name)}</div>'
         f'<div class="id">{escape(row.agency_id)}</div></td>'
         f'<td data-v="{escape(status)}"><span class="badge {status.replace(" ", "-")}">'
         f"{escape(STATUS_LABELS.get(status, status))}</span>{message}</td>"
@@ -285,7 +286,8 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: now
   color: #fff; white-space: nowrap; }
 .badge.rendered { background: #3b7d3b; } .badge.failed { background: var(--red); }
 .badge.invalid, .badge.refused { background: #c77c02; } .badge.not-run { background: #8a8a8a; }
-.msg { color: var(--red); font-size: 12px; margin-top: 4px; max-width: 320px; word-break: break-all; }
+.msg { color: var(--red); font-size: 12px; margin-top: 4px; max-width: 320px; overflow-wrap: anywhere; }
+td.agency { min-width: 9em; }
 details summary { cursor: pointer; white-space: nowrap; }
 details.error summary { color: var(--red); } details.warning summary { color: #9a6700; }
 details ul { margin: 4px 0 0; padding-left: 18px; font-size: 12px; max-width: 420px; }
