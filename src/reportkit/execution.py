@@ -44,7 +44,20 @@ START_TIMEOUT = 60
 
 
 class ThisPythonKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel is ipykernel in ``sys.executable``'s environment."""
+    """A kernel manager whose kernel is ipykernel in ``sys.executable``'s environment.
+
+    The kernel starts in ``kernel_cwd`` with ``KERNEL_ENV`` added to its environment; neither
+    touches this process's working directory or ``os.environ``, so threads can render at once.
+    """
+
+    kernel_cwd = Unicode("", help="the kernel's working directory").tag(config=True)
+
+    async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
+        """Start the kernel in ``kernel_cwd`` with ``COLUMNS=80``."""
+        if self.kernel_cwd:
+            kw.setdefault("cwd", self.kernel_cwd)
+        kw.setdefault("env", {**os.environ, **KERNEL_ENV})
+        await super().start_kernel(**kw)
 
     @property
     def kernel_spec(self) -> KernelSpec:
@@ -175,7 +188,7 @@ class KernelSession:
     def kernel(self, cwd: str | Path) -> tuple[ThisPythonKernelManager, str]:
         """The session's kernel manager and the code that readies it for the next notebook.
 
-        The first notebook starts the kernel (papermill does, in ``cwd``) and needs no reset;
+        The first notebook starts the kernel (nbclient does, in ``cwd``) and needs no reset;
         later ones clear the namespace and return to ``cwd``. A dead kernel is replaced.
         """
         self.notebooks += 1
@@ -183,7 +196,7 @@ class KernelSession:
         if km is not None and km.has_kernel and run_sync(km.is_alive)():
             return km, f"%reset -f\nimport os as _os\n_os.chdir({str(cwd)!r})\ndel _os"
         self.close()
-        self._km = ThisPythonKernelManager()
+        self._km = ThisPythonKernelManager(kernel_cwd=str(cwd))
         self.kernels_started += 1
         return self._km, ""
 
@@ -250,21 +263,6 @@ def _close_worker_sessions() -> None:
         session.close()
 
 
-@contextmanager
-def kernel_environment(extra: Mapping[str, str] = KERNEL_ENV) -> Iterator[None]:
-    """Set ``extra`` in ``os.environ`` (inherited by the kernel) and restore it afterwards."""
-    saved = {key: os.environ.get(key) for key in extra}
-    os.environ.update(extra)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 def run_notebook(
     notebook: str | Path,
     output: str | Path,
@@ -286,25 +284,24 @@ def run_notebook(
     """
     start = time.perf_counter()
     label = section or Path(notebook).stem
-    kernel: dict[str, Any] = {"kernel_manager_class": ThisPythonKernelManager}
-    if session is not None:
-        km, reset_code = session.kernel(cwd)
-        kernel = {"km": km, "engine_name": ENGINE_NAME, "reset_code": reset_code}
+    own = session is None
+    session = session if session is not None else KernelSession()
+    km, reset_code = session.kernel(cwd)
     try:
-        with kernel_environment():
-            papermill.execute_notebook(
-                str(notebook),
-                str(output),
-                parameters=dict(parameters),
-                kernel_name=KERNEL_NAME,
-                cwd=str(cwd),
-                progress_bar=False,
-                log_output=False,
-                request_save_on_cell_execute=False,
-                start_timeout=START_TIMEOUT,
-                execution_timeout=timeout,
-                **kernel,
-            )
+        papermill.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=dict(parameters),
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            start_timeout=START_TIMEOUT,
+            execution_timeout=timeout,
+            km=km,
+            engine_name=ENGINE_NAME,
+            reset_code=reset_code,
+        )
     except PapermillExecutionError as err:
         cell_id = _failed_cell_id(output, err.ename)
         cell = _source_index(notebook, cell_id, err.cell_index)
@@ -322,8 +319,7 @@ def run_notebook(
             notebook=str(output),
         ) from None
     except Exception as err:  # kernel died, timeout, unreadable notebook …
-        if session is not None:
-            session.discard()
+        session.discard()
         raise RenderError(
             f"{agency} {year}: section {label} could not be run: "
             f"{type(err).__name__}: {_first_line(str(err))}",
@@ -334,6 +330,9 @@ def run_notebook(
             evalue=str(err),
             notebook=str(output) if Path(output).is_file() else None,
         ) from err
+    finally:
+        if own:
+            session.close()
     return time.perf_counter() - start
 
 
