@@ -392,7 +392,9 @@ def _put_proactive(
         projects = field_value(values[0])
         readable = not isinstance(projects, Decimal)
         out.put("proactive.procurement.projects", projects if readable else None, readable)
-        out.put("proactive.procurement.amount", values[1].raw.strip() or None, True)
+        amount = values[1].raw.strip()
+        plain = re.fullmatch(r"[\d.,，]*\s*(?:万元|元)?", amount) is not None
+        out.put("proactive.procurement.amount", amount or None, plain)
         return
     fit = fit_row(values, n, separated=separated) if values else Fit.unknown(n, "no cells")
     behind = fit.fields or [None] * n
