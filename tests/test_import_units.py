@@ -124,3 +124,12 @@ def test_html_tables_expand_spans() -> None:
         "<tr><td>1</td><td>2</td></tr></table><p>尾</p>"
     )
     assert html_to_text(html).splitlines() == ["标题", "A\tB\t", "\t1\t2", "尾"]
+
+
+def test_a_section_heading_running_into_its_text() -> None:
+    text = _seed(
+        ("六、其他需要报告的事项\n\n无", "六、其他需要报告的事项。本年度未收取信息处理费。")
+    )
+    other = import_text(text, "x").report.other_matters
+    assert other.text == "本年度未收取信息处理费。\n"
+    assert other.processing_fee_yuan == 0

@@ -26,6 +26,9 @@ _HEADING = {
     n: re.compile(rf"^\s*(?:#+\s*)?{_NUM}(?:{title})\s*[。：:]?\s*$") for n, title in TITLES.items()
 }
 _INLINE_HEADING = re.compile(rf"(?<!第)({_NUM}(?:{'|'.join(TITLES.values())}))")
+_RUN_IN_HEADING = re.compile(
+    rf"^(\s*(?:#+\s*)?{_NUM}(?:{'|'.join(TITLES.values())}))\s*[。：:]?\s*(\S.*)$"
+)
 _ITEM = re.compile(r"^\s*(?:#+\s*)?[（(]([一二三四五六七八九十])[）)]\s*(.*)$")
 _STOPS = "。：:；;！!？?．"
 _END_STOPS = tuple("。：:；;！!？?…”」）)")
@@ -36,10 +39,15 @@ LONG_LINE = 400
 
 
 def explode(lines: list[str]) -> list[str]:
-    """Put the headings of a page flattened to one line (two or more section headings in one
-    long line) on lines of their own, and the （一）… items too."""
+    """Put section headings on lines of their own: a heading followed by text on its line
+    (``一、总体情况。2024年…``), and the headings and （一）… items of a page flattened to one
+    long line."""
     out: list[str] = []
     for line in lines:
+        run_in = _RUN_IN_HEADING.match(line)
+        if run_in and "\t" not in line:
+            out.extend([run_in.group(1), run_in.group(2)])
+            continue
         if len(line) < LONG_LINE or "\t" in line or len(_INLINE_HEADING.findall(line)) < 2:
             out.append(line)
             continue
