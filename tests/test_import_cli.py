@@ -84,8 +84,17 @@ def test_refuses_to_overwrite_without_force(
         (b"just a shopping list\nmilk\n", [], "no section headings"),
         (SEED_TXT.read_bytes().replace("2024 年政府".encode(), "年政府".encode()), [], "--year"),
         (SEED_TXT.read_bytes(), ["--agency-id", "Bad Id"], "not a valid agency id"),
+        (SEED_TXT.read_bytes(), ["--year", "1999"], "out of range"),
     ],
-    ids=["missing", "utf16-bom-garbage", "undecodable", "not-a-report", "no-year", "bad-id"],
+    ids=[
+        "missing",
+        "utf16-bom-garbage",
+        "undecodable",
+        "not-a-report",
+        "no-year",
+        "bad-id",
+        "year",
+    ],
 )
 def test_unusable_input_exits_2_with_one_error_line(
     content: bytes | None,
@@ -103,6 +112,14 @@ def test_unusable_input_exits_2_with_one_error_line(
     line = _one_error_line(err)
     assert names in line
     assert not (tmp_path / "o.yaml").exists()
+
+
+def test_output_that_is_a_directory_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _run([str(SEED_TXT), "--agency-id", "x", "-o", str(tmp_path)], capsys)
+    assert code == 2
+    assert "is a directory" in _one_error_line(err)
 
 
 def test_target_named_for_another_year_is_refused_before_writing(

@@ -146,7 +146,12 @@ def _year(title: Title | None, year: int | None, source: str, notes: list[str]) 
             raise ReportImportError(
                 source, "no year found in the title — give it with --year, e.g. --year 2024"
             )
-        return title.year
+        year = title.year
+    if not 2008 <= year <= 2100:
+        raise ReportImportError(
+            source,
+            f"year {year} is out of range — give the report year (2008 or later) with --year",
+        )
     if title and title.year != year:
         notes.append(f"--year {year} given; the title says {title.year}")
     return year

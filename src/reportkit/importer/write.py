@@ -53,6 +53,10 @@ def params_text(result: ImportResult, target: Path, source: str) -> str:
 
 def write_params(text: str, target: Path, *, force: bool = False) -> None:
     """Write ``text`` to ``target`` atomically; refuse to replace a file unless ``force``."""
+    if target.is_dir():
+        raise ReportImportError(
+            str(target), "is a directory — give a file such as params/<agency-id>/<year>.yaml"
+        )
     if target.exists() and not force:
         raise ReportImportError(
             str(target), "already exists — pass --force to overwrite it, or -o to write elsewhere"
