@@ -73,10 +73,16 @@ def template_files() -> list[Path]:
 
 
 class _Clock:
-    """Seconds per stage, in the order the stages ran."""
+    """Seconds per stage, in the order the stages ran, and the total so far."""
 
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
+        self.started = time.perf_counter()
+
+    def total(self) -> dict[str, float]:
+        """The stage timings with ``total`` (wall time since the render started)."""
+        self.timings["total"] = round(time.perf_counter() - self.started, 3)
+        return dict(self.timings)
 
     def time(self, stage: str, fn: Callable[[], T]) -> T:
         start = time.perf_counter()
@@ -106,7 +112,6 @@ def render_agency_year(
     not be made (``failed_notebook`` is the partial notebook). ``rendered``: all written.
     Rule findings never stop a render; they are returned and recorded in the manifest.
     """
-    started = time.perf_counter()
     clock = _Clock()
     params = Path(params_path)
     try:
@@ -114,7 +119,7 @@ def render_agency_year(
     except ReportkitError as err:
         agency_id, year = _guess_identity(params)
         return RenderResult(
-            agency_id, year, str(params), "", "invalid", str(err), None, [], clock.timings
+            agency_id, year, str(params), "", "invalid", str(err), None, [], clock.total()
         )
 
     report = inputs.report
@@ -123,7 +128,6 @@ def render_agency_year(
     out_dir = output_dir(out_root, report.agency.id, report.year)
 
     def result(status: Status, message: str = "", failed: str | None = None) -> RenderResult:
-        clock.timings["total"] = round(time.perf_counter() - started, 3)
         return RenderResult(
             report.agency.id,
             report.year,
@@ -133,7 +137,7 @@ def render_agency_year(
             message,
             failed,
             findings,
-            dict(clock.timings),
+            clock.total(),
         )
 
     if strict and has_errors(found):
@@ -157,6 +161,9 @@ def render_agency_year(
     work = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir)).resolve()
     try:
         return _render(inputs, folder, out_dir, work, clock, strict, findings, result)
+    except Exception as err:  # a disk or system failure: still one result, never a crash
+        detail = f"{type(err).__name__}: {err}".splitlines()[0]
+        return result("failed", f"{report.agency.id} {report.year}: {detail}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -178,7 +185,6 @@ def _render(
     notebooks = {s.stem: folder / s.filename for s in SECTIONS}
 
     def manifest(status: Status, message: str, failed: str | None, made: dict[str, Path]) -> None:
-        clock.timings["total"] = round(sum(v for k, v in clock.timings.items() if k != "total"), 3)
         data = build_manifest(
             agency={"id": report.agency.id, "name": report.agency.name},
             year=report.year,
@@ -192,7 +198,7 @@ def _render(
             outputs=made,
             failed_notebook=failed,
             findings=findings,
-            timings=clock.timings,
+            timings=clock.total(),
             strict=strict,
         )
         (work / MANIFEST_NAME).write_text(manifest_text(data), encoding="utf-8")
