@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,6 +18,7 @@ from reportkit.cli import main
 from reportkit.discover import AgencyYear, discover, parse_year
 from reportkit.errors import UsageError
 from reportkit.freshness import STAMP_NAME, code_parts, inputs_key, read_stamp
+from reportkit.progress import PlainProgress
 from tests.test_batch_helpers import REPO, FakeWork, make_params
 
 ALL = {
@@ -272,6 +275,35 @@ def test_parallel_fail_fast_submits_nothing_more(params: Path, out: Path) -> Non
     )
     assert len(result.not_run) >= 3
     assert result.exit_code == 1
+
+
+def test_strict_refuses_rule_errors_and_reports_them(params: Path, out: Path) -> None:
+    path = params / "c-commission" / "2024.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("review: [1, 0, 0, 0, 1]", "review: [1, 0, 0, 0, 7]"), "utf-8")
+    lenient = batch(params, out, year=2024)
+    assert [o.errors for o in lenient.outcomes] == [0, 0, 1] and lenient.exit_code == 0
+    strict = batch(params, out, year=2024, strict=True, force=True)
+    assert [o.status for o in strict.outcomes] == ["rendered", "rendered", "refused"]
+    assert strict.exit_code == 1
+
+
+def test_plain_progress_lines(params: Path, out: Path) -> None:
+    stream = io.StringIO()
+    batch(
+        params,
+        out,
+        FakeWork(fail=frozenset({"b-office"})),
+        year=2024,
+        progress=PlainProgress(stream),
+    )
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "0 up to date, 3 to render"
+    assert [re.sub(r" \(\d+\.\d s\)", "", line) for line in lines[1:]] == [
+        "[1/3] rendered a-bureau 2024",
+        "[2/3] failed b-office 2024: b-office 2024: section 03_requests, cell 4: ValueError: boom",
+        "[3/3] rendered c-commission 2024",
+    ]
 
 
 # ---------------------------------------------------------------- CLI

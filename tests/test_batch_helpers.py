@@ -149,6 +149,11 @@ class FakeWork:
             raise RuntimeError(f"bug while rendering {agency_id}")
         time.sleep(self.delay)
         findings = [f.as_json() for f in check_report(report, load_previous(path, report))]
+        if strict and any(f["severity"] == "error" for f in findings):
+            message = f"{agency_id} {year}: --strict: rule error(s)"
+            return FakeResult(
+                agency_id, year, params_path, str(out), "refused", message, None, findings
+            )
         sections = out / "sections"
         sections.mkdir(parents=True, exist_ok=True)
         (sections / "01_overview.ipynb").write_text("{}", encoding="utf-8")

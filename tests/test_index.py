@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 
 from reportkit.batch import run_batch
 from reportkit.export import normalized
-from reportkit.index import write_indexes, write_year
+from reportkit.index import MAX_CHART_ROWS, _top, charts, write_indexes, write_year
 from reportkit.params import load_report
 from reportkit.summary import CSV_HEAD, FIGURES, collect_year, district_report, district_total
 from tests.test_batch_helpers import AGENCIES, FakeWork, make_params
@@ -211,3 +212,19 @@ def test_index_covers_agencies_skipped_as_up_to_date(tmp_path: Path) -> None:
     assert len(result.up_to_date) == 3
     rows = [a for t, a in parse(result.indexes[2024]).tags if t == "tr" and a.get("data-status")]
     assert [a["data-status"] for a in rows] == ["rendered"] * 3
+
+
+def test_charts_keep_at_most_the_cap_of_agencies(built: tuple[Path, Path]) -> None:
+    params, out = built
+    row = collect_year(params, out, 2024)[0]
+    rows = [
+        replace(row, agency_id=f"x{i:03d}", figures={**row.figures, "new_requests": i})
+        for i in range(MAX_CHART_ROWS + 15)
+    ]
+    chosen = _top(rows, lambda r: float(r.figures["new_requests"] or 0))
+    assert len(chosen) == MAX_CHART_ROWS
+    assert [r.agency_id for r in chosen] == [f"x{i:03d}" for i in range(15, MAX_CHART_ROWS + 15)]
+    titles = [title for title, _ in charts(rows)]
+    assert (
+        titles[0] == f"各机关本年新收申请数量（新收申请最多的 {MAX_CHART_ROWS} 个，共 75 个机关）"
+    )
