@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from reportkit.checks import check_report
@@ -133,3 +134,22 @@ def test_a_section_heading_running_into_its_text() -> None:
     other = import_text(text, "x").report.other_matters
     assert other.text == "本年度未收取信息处理费。\n"
     assert other.processing_fee_yuan == 0
+
+
+def _blank_number(text: str, label: str, nth: int) -> str:
+    """Replace the ``nth`` of the last seven numbers on the line with ``label`` by spaces."""
+    lines = text.split("\n")
+    i = next(i for i, x in enumerate(lines) if label in x)
+    m = list(re.finditer(r"(?<![\d.])\d+(?![\d.])", lines[i]))[-7:][nth]
+    lines[i] = lines[i][: m.start()] + " " * len(m.group()) + lines[i][m.end() :]
+    return "\n".join(lines)
+
+
+def test_layout_blank_cells_are_placed_by_column_position() -> None:
+    text = HUAIAN.read_text("utf-8")
+    result = import_text(_blank_number(text, "2.其他法律行政法规禁止公开", 1), "x")
+    assert result.report.requests.withheld_2 == [30, None, 0, 0, 0, 0, 31]
+    assert result.uncertain == []
+    # the first row has no complete row above it to take the columns from: flagged
+    result = import_text(_blank_number(text, "一、本年新收", 4), "x")
+    assert {p.rsplit(".", 1)[0] for p in result.uncertain} == {"requests.new"}

@@ -16,6 +16,7 @@ from decimal import Decimal
 from .. import labels as L
 from ..labels import Format
 from .cells import CellValue, Fit, field_value, fit_row, row_sum
+from .columns import number_centres, place
 from .lines import Field, Line, cjk_key, normalize_width, split_line, strip_numbering
 
 
@@ -185,12 +186,49 @@ def _fit_rows(rows: list[_DataRow]) -> list[Fit]:
         f.pad for r, f in zip(rows, first, strict=True) if f.pad is not None and len(r.values) > 7
     ]
     learned = set(seen) if len(set(seen)) == 1 and len(seen) >= 2 else None
-    return [
+    fits = [
         fit
         if all(fit.certain) or r.line.sep == "space"
         else fit_row(r.values, 7, separated=True, check=check, pads=learned)
         for r, fit in zip(rows, first, strict=True)
     ]
+    complete = [
+        i
+        for i, (r, f) in enumerate(zip(rows, fits, strict=True))
+        if r.line.sep == "space" and len(r.values) == 7 and all(f.certain)
+    ]
+    for i, row in enumerate(rows):
+        if row.line.sep == "space" and 0 < len(row.values) < 7:
+            fits[i] = _by_position(rows, i, complete) or fits[i]
+    return fits
+
+
+def _by_position(rows: list[_DataRow], i: int, complete: list[int]) -> Fit | None:
+    """A layout row with blank cells, its numbers placed by the columns of its neighbours."""
+    row = rows[i]
+    if not all(f.kind == "number" and not f.note for f in row.values):
+        return None
+    above = [j for j in complete if j < i][-3:]
+    below = [j for j in complete if j > i][:3]
+    refs = {j: number_centres(rows[j].line.text, 7) for j in (*above, *below)}
+    if any(c is None for c in refs.values()):
+        return None
+    columns = place(
+        number_centres(row.line.text, len(row.values)) or [],
+        [c for j, c in refs.items() if j < i and c is not None],
+        [c for j, c in refs.items() if j > i and c is not None],
+    )
+    if columns is None or len(columns) != len(row.values):
+        return None
+    fields: list[Field | None] = [None] * 7
+    for col, f in zip(columns, row.values, strict=True):
+        fields[col] = f
+    return Fit(
+        [field_value(f) if f is not None else None for f in fields],
+        [True] * 7,
+        notes=[f"{7 - len(columns)} blank cell(s): numbers placed by their column positions"],
+        fields=fields,
+    )
 
 
 def _assign(rows: list[_DataRow], keys: tuple[str, ...], out: TableRead) -> dict[str, int]:
