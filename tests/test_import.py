@@ -229,7 +229,7 @@ def _mutated(draw: st.DrawFn) -> tuple[Path, str]:
     return path, "\n".join(lines)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_mutated())
 def test_damaged_tables_are_flagged_never_silently_wrong(case: tuple[Path, str]) -> None:
     path, text = case

@@ -153,13 +153,13 @@ def _assert_round_trip(report: Report, source: str) -> None:
     assert _narrative(result.report) == _narrative(report)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(reports())
 def test_rendered_html_imports_back(report: Report) -> None:
     _assert_round_trip(report, report_body_html(report))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(reports())
 def test_browser_copy_of_rendered_html_imports_back(report: Report) -> None:
     _assert_round_trip(report, browser_text(report_body_html(report)))
