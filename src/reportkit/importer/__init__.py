@@ -85,6 +85,8 @@ def import_text(
     title = find_title(sections.preamble or lines)
     year = _year(title, year, source, notes)
     agency_name = title.agency if title and title.agency else agency_id
+    if agency_name == agency_id:
+        notes.append(f"agency name not found in the title; agency.name is {agency_id!r} — edit it")
 
     t2_lines = sections.text_lines(2)
     t3_lines = sections.text_lines(3)
