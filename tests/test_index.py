@@ -189,7 +189,7 @@ def test_district_total_runs_r1_to_r4_on_the_sum(built: tuple[Path, Path]) -> No
 def test_index_is_deterministic(built: tuple[Path, Path]) -> None:
     params, out = built
     before = (out / "2024" / "index.html").read_bytes(), (out / "2024" / "summary.csv").read_bytes()
-    write_year(params, out, 2024)
+    write_year(params, out, 2024, force=True)
     after = (out / "2024" / "index.html").read_bytes(), (out / "2024" / "summary.csv").read_bytes()
     assert before == after
 
@@ -228,3 +228,16 @@ def test_charts_keep_at_most_the_cap_of_agencies(built: tuple[Path, Path]) -> No
     assert (
         titles[0] == f"各机关本年新收申请数量（新收申请最多的 {MAX_CHART_ROWS} 个，共 75 个机关）"
     )
+
+
+def test_unchanged_page_is_not_rebuilt(built: tuple[Path, Path]) -> None:
+    params, out = built
+    index = out / "2024" / "index.html"
+    write_year(params, out, 2024)
+    before = index.stat().st_mtime_ns
+    write_year(params, out, 2024)
+    assert index.stat().st_mtime_ns == before
+    last_run = out / "2024" / "a-bureau" / ".last-run.json"
+    last_run.write_text(last_run.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    write_year(params, out, 2024)
+    assert index.stat().st_mtime_ns != before

@@ -9,6 +9,7 @@ it covers agency-years skipped as up to date, and it is deterministic: same disk
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -20,6 +21,8 @@ from matplotlib.figure import Figure
 
 from . import __version__
 from .checks import RULE_TITLES, SEVERITY, Finding
+from .discover import discover
+from .freshness import history_part, out_dir, sha256_file
 from .summary import (
     OUTCOME_GROUPS,
     STATUS_LABELS,
@@ -34,6 +37,8 @@ from .summary import (
 )
 
 INDEX_NAME = "index.html"
+PAGE_KEY_NAME = ".index-key"
+PAGE_INPUTS = (".last-run.json", "manifest.json", "report.html", "report.pdf", "report.ipynb")
 MAX_CHART_ROWS = 60
 RULES = tuple(RULE_TITLES)
 OUTCOME_COLORS = ("#3d6a99", "#7fa7cf", "#b5312c", "#d9a441", "#8a8a8a", "#c9c9c9")
@@ -506,13 +511,48 @@ ul.years {{ font-size: 18px; line-height: 2.2; }}</style>
 """
 
 
-def write_year(params_dir: str | Path, out_root: str | Path, year: int) -> tuple[Path, Path]:
-    """Write ``<out_root>/<year>/index.html`` and ``summary.csv``; returns both paths."""
+def page_key(params_dir: str | Path, out_root: str | Path, year: int) -> str:
+    """A digest of everything a year page shows, to skip rebuilding an unchanged page.
+
+    It covers the package's code, every params file of the year and its earlier years, and the
+    size and time of what each agency's folder holds (records, reports, section notebooks).
+    """
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(f"{path.relative_to(package)}:{sha256_file(path)}\n".encode())
+    for item in discover(params_dir, year):
+        digest.update(
+            f"{item.agency_id}:{sha256_file(item.params)}:{history_part(item)}\n".encode()
+        )
+        folder = out_dir(out_root, item)
+        names = [*PAGE_INPUTS, *(f"sections/{p.name}" for p in sorted(folder.glob("sections/*")))]
+        for name in names:
+            path = folder / name
+            if path.exists():
+                st = path.stat()
+                digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def write_year(
+    params_dir: str | Path, out_root: str | Path, year: int, *, force: bool = False
+) -> tuple[Path, Path]:
+    """Write ``<out_root>/<year>/index.html`` and ``summary.csv``; returns both paths.
+
+    Skipped when neither the inputs nor the outputs on disk changed since the last write
+    (``force`` writes anyway).
+    """
     year_dir = Path(out_root) / str(year)
+    index, summary, stamp = year_dir / INDEX_NAME, year_dir / SUMMARY_NAME, year_dir / PAGE_KEY_NAME
+    key = page_key(params_dir, out_root, year)
+    unchanged = stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == key
+    if unchanged and not force and index.is_file() and summary.is_file():
+        return index, summary
     rows = collect_year(params_dir, out_root, year)
-    summary = write_summary(rows, year_dir / SUMMARY_NAME)
-    index = year_dir / INDEX_NAME
+    write_summary(rows, summary)
     write_text_atomic(index, year_page(rows, year, year_dir))
+    write_text_atomic(stamp, key + "\n")
     return index, summary
 
 
