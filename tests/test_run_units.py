@@ -352,3 +352,31 @@ def test_worker_sessions_are_per_thread() -> None:
         t.join()
     assert len(seen) == 2 and seen[0] is not seen[1]
     assert current_session() is None
+
+
+def test_invalid_earlier_year_is_named(
+    tmp_path: Path, seed_params: Path, no_kernel: list[Any]
+) -> None:
+    folder = tmp_path / "params" / "xigong-education"
+    folder.mkdir(parents=True)
+    (folder / "2024.yaml").write_bytes(seed_params.read_bytes())
+    (folder / "2023.yaml").write_text("year: [\n", encoding="utf-8")
+    result = render_agency_year(folder / "2024.yaml", tmp_path / "out")
+    assert result.status == "invalid" and "2023.yaml" in result.message
+    assert not no_kernel
+
+
+def test_stale_temp_folders_are_swept(
+    tmp_path: Path, seed_params: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    out = tmp_path / "2024" / "xigong-education"
+    stale, fresh = out / ".render-killed", out / ".render-running"
+    stale.mkdir(parents=True)
+    fresh.mkdir()
+    os.utime(stale, (0, 0))
+    monkeypatch.setattr(render_mod, "_run", _fake_run)
+    monkeypatch.setattr(render_mod, "_pdf", _fake_pdf)
+    assert render_agency_year(seed_params, tmp_path).status == "rendered"
+    assert not stale.exists() and fresh.exists()

@@ -35,6 +35,7 @@ T = TypeVar("T")
 
 NOTEBOOKS_ENV = "REPORTKIT_NOTEBOOKS"
 REPORT_FILES = ("report.ipynb", "report.html", "report.pdf")
+STALE_AFTER = 6 * 3600.0  # seconds after which a leftover temp folder is a killed render's
 SECTION_TIMEOUT = 600.0  # seconds one cell may run before the section counts as failed
 
 
@@ -158,6 +159,7 @@ def render_agency_year(
         )
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    _sweep(out_dir)
     work = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir)).resolve()
     try:
         return _render(inputs, folder, out_dir, work, clock, strict, findings, result)
@@ -269,6 +271,17 @@ def _pdf(html: str, path: Path) -> None:
     from .pdf import html_to_pdf
 
     html_to_pdf(html, path)
+
+
+def _sweep(out_dir: Path) -> None:
+    """Remove temp folders that a killed render (SIGKILL, power loss) left behind."""
+    now = time.time()
+    for leftover in [*out_dir.glob(".render-*"), *out_dir.glob(".old-*")]:
+        try:
+            if now - leftover.stat().st_mtime > STALE_AFTER:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _publish(work: Path, out_dir: Path, files: tuple[str, ...]) -> None:
