@@ -16,8 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .checks import RULE_TITLES, SEVERITY, Finding
@@ -35,6 +34,9 @@ from .summary import (
     write_summary,
     write_text_atomic,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 INDEX_NAME = "index.html"
 PAGE_KEY_NAME = ".index-key"
@@ -98,6 +100,8 @@ def _capped(title: str, shown: int, total: int, what: str) -> str:
 
 
 def _requests_chart(rows: Sequence[AgencyRow]) -> Figure:
+    from matplotlib.figure import Figure
+
     ordered = list(reversed(rows))  # barh draws bottom-up; keep agency-id order top-down
     fig = Figure(figsize=(7.2, _bar_height(len(ordered))), layout="constrained")
     ax = fig.add_subplot()
@@ -112,6 +116,8 @@ def _requests_chart(rows: Sequence[AgencyRow]) -> Figure:
 
 
 def _outcome_chart(rows: Sequence[AgencyRow]) -> Figure:
+    from matplotlib.figure import Figure
+
     ordered = list(reversed(rows))
     names = _labels(ordered)
     fig = Figure(figsize=(7.2, _bar_height(len(ordered)) + 0.3), layout="constrained")
@@ -135,6 +141,8 @@ def _outcome_chart(rows: Sequence[AgencyRow]) -> Figure:
 
 
 def _heatmap(rows: Sequence[AgencyRow]) -> Figure:
+    from matplotlib.figure import Figure
+
     ordered = list(reversed(rows))
     names = _labels(ordered)
     fig = Figure(figsize=(7.2, _bar_height(len(ordered))), layout="constrained")
