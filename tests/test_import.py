@@ -196,9 +196,8 @@ def test_check_reports_the_published_rule_failures(
             assert _touches(finding, _uncertain_of(target)), finding
 
 
-@pytest.mark.parametrize("name", ["05_pingtan_zonghe_shiyanqu_2024.txt", "seed"])
-def test_gb18030_copy_imports_the_same(name: str, tmp_path: Path) -> None:
-    source = SEED_TXT if name == "seed" else FIXTURES / name
+@pytest.mark.parametrize("source", [*REPORTS, SEED_TXT], ids=lambda p: p.name[:3])
+def test_gb18030_copy_imports_the_same(source: Path, tmp_path: Path) -> None:
     copy = tmp_path / "gbk.txt"
     copy.write_bytes(source.read_text(encoding="utf-8").encode("gb18030"))
     utf8, gbk = import_report(source, "some-agency"), import_report(copy, "some-agency")
