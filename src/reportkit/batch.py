@@ -134,15 +134,6 @@ def _write_json(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def read_last_run(directory: Path) -> dict[str, Any] | None:
-    """The record of the last batch attempt in ``directory``, if readable."""
-    try:
-        data = json.loads((directory / LAST_RUN_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def execute(work: WorkFn, task: Task) -> Outcome:
     """Render one agency-year with ``work`` and record it. Never raises for a failed render."""
     item = task.item

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import labels as L
+from .batch import LAST_RUN_NAME
 from .checks import TABLE_RULES, Finding, check_report
 from .discover import AgencyYear, discover
 from .errors import ReportkitError
@@ -149,7 +150,7 @@ def _status(row: AgencyRow) -> None:
     """Fill status, message and failed notebook from the newest record on disk."""
     directory = row.out_dir
     records = []
-    for name in (".last-run.json", "manifest.json"):
+    for name in (LAST_RUN_NAME, "manifest.json"):
         path = directory / name
         data = _read_json(path)
         if data is not None and isinstance(data.get("status"), str):
@@ -157,7 +158,7 @@ def _status(row: AgencyRow) -> None:
     if not records:
         row.status = "rendered" if (directory / "report.html").is_file() else "not run"
         return
-    _, _, data = max(records, key=lambda r: (r[0], r[1] == ".last-run.json"))
+    _, _, data = max(records, key=lambda r: (r[0], r[1] == LAST_RUN_NAME))
     status = str(data["status"])
     row.status = status if status in STATUS_LABELS else "failed"
     row.message = str(data.get("message") or "")
