@@ -227,6 +227,7 @@ def test_failure_does_not_stop_the_others(params: Path, out: Path) -> None:
     assert read_stamp(out / "2023" / "b-office") is None
     again = batch(params, out)
     assert ids(again.rendered) == {("b-office", 2023), ("b-office", 2024)}
+    assert {o.reason for o in again.rendered} == {"last run failed"}
     assert again.exit_code == 0
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import shutil
+import subprocess
 from collections import Counter
 from dataclasses import replace
 from html.parser import HTMLParser
@@ -241,3 +244,65 @@ def test_unchanged_page_is_not_rebuilt(built: tuple[Path, Path]) -> None:
     last_run.write_text(last_run.read_text(encoding="utf-8") + " ", encoding="utf-8")
     write_year(params, out, 2024)
     assert index.stat().st_mtime_ns != before
+
+
+PROBE = """
+<script>
+(function () {
+  var out = [];
+  var q = document.getElementById('q');
+  q.value = 'b-office';
+  q.dispatchEvent(new Event('input'));
+  out.push(document.getElementById('count').textContent);
+  q.value = '';
+  q.dispatchEvent(new Event('input'));
+  var st = document.getElementById('status');
+  st.value = 'failed';
+  st.dispatchEvent(new Event('input'));
+  out.push(document.getElementById('count').textContent);
+  st.value = '';
+  st.dispatchEvent(new Event('input'));
+  var head = document.querySelectorAll('#agencies thead th')[3];
+  head.click();
+  head.click();
+  var ids = Array.prototype.map.call(
+    document.querySelectorAll('#agencies tbody tr .id'), function (e) { return e.textContent; });
+  out.push(ids.join(','));
+  document.body.setAttribute('data-probe', out.join('|'));
+})();
+</script>
+"""
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs chromium")
+def test_sort_and_filter_work_in_a_browser(built: tuple[Path, Path], tmp_path: Path) -> None:
+    _, out = built
+    page = out / "2024" / "probe.html"
+    html = (out / "2024" / "index.html").read_text(encoding="utf-8")
+    page.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    try:
+        dom = subprocess.run(
+            [
+                "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+                f"--user-data-dir={tmp_path / 'profile'}",
+                "--dump-dom",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+    finally:
+        page.unlink()
+    probe = re.search(r'data-probe="([^"]*)"', dom)
+    assert probe is not None, dom[:500]
+    by_name, by_status, order = probe.group(1).split("|")
+    assert by_name == "显示 1 / 5 个机关"
+    assert by_status == "显示 1 / 5 个机关"
+    # 本年新收申请 descending (second click); agencies without figures last
+    assert order.split(",") == ["c-commission", "b-office", "a-bureau", "e-unrun", "d-invalid"]

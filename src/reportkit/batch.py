@@ -251,6 +251,8 @@ def plan(
         key = inputs_key(item, shared, extra_inputs(item) if extra_inputs else ())
         directory = out_dir(out_root, item)
         reason = "forced" if force else stale_reason(directory, key)
+        if reason is not None and not force:
+            reason = _last_failure(directory) or reason
         if reason is None:
             fresh.append(
                 Outcome(item.agency_id, item.year, str(item.params), str(directory), "up to date")
@@ -259,6 +261,15 @@ def plan(
             nb = str(notebooks_dir) if notebooks_dir is not None else None
             tasks.append(Task(item, str(out_root), key, reason, strict, nb))
     return tasks, fresh
+
+
+def _last_failure(directory: Path) -> str | None:
+    """``last run failed`` (or invalid, refused) when the previous attempt did not render."""
+    try:
+        status = json.loads((directory / LAST_RUN_NAME).read_text(encoding="utf-8"))["status"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return f"last run {status}" if status in FAILED_STATUSES else None
 
 
 def _not_run(task: Task, message: str) -> Outcome:
