@@ -307,6 +307,16 @@ def test_plain_progress_lines(params: Path, out: Path) -> None:
     ]
 
 
+def test_a_dying_worker_fails_its_agency_and_the_batch_goes_on(params: Path, out: Path) -> None:
+    result = run_batch(params, out, jobs=2, work=FakeWork(die=frozenset({"a-bureau"})), year=2023)
+    statuses = {o.agency_id: o.status for o in result.outcomes}
+    assert statuses["a-bureau"] == "failed"
+    assert "the worker process died" in result.failed[0].message
+    assert statuses["b-office"] == "rendered"  # in the same pool, run again alone
+    assert statuses["c-commission"] == "rendered"  # submitted after the pool was replaced
+    assert result.exit_code == 1
+
+
 # ---------------------------------------------------------------- CLI
 
 

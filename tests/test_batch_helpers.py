@@ -6,6 +6,7 @@ Kept in a test module (no tests here) so spawned worker processes can import the
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,11 +124,13 @@ class FakeResult:
 class FakeWork:
     """A picklable stand-in for ``render_agency_year``: writes small outputs, no kernel.
 
-    Agency ids in ``fail`` fail in section 03 (leaving a partial notebook); ``crash`` raise.
+    Agency ids in ``fail`` fail in section 03 (leaving a partial notebook); ``crash`` raise;
+    ``die`` end the worker process.
     """
 
     fail: frozenset[str] = frozenset()
     crash: frozenset[str] = frozenset()
+    die: frozenset[str] = frozenset()
     delay: float = 0.0
 
     def __call__(
@@ -147,6 +150,8 @@ class FakeWork:
             return FakeResult(agency_id, year, params_path, str(out), "invalid", str(err), None, [])
         if agency_id in self.crash:
             raise RuntimeError(f"bug while rendering {agency_id}")
+        if agency_id in self.die:
+            os._exit(3)  # the worker process dies (out of memory, segfault …)
         time.sleep(self.delay)
         findings = [f.as_json() for f in check_report(report, load_previous(path, report))]
         if strict and any(f["severity"] == "error" for f in findings):

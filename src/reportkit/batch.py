@@ -337,6 +337,17 @@ def _new_pool(jobs: int) -> ProcessPoolExecutor:
     )
 
 
+def _isolated(work: WorkFn, task: Task) -> Outcome:
+    """Run ``task`` alone in a fresh one-worker pool: if it kills its worker, it is the culprit."""
+    pool = _new_pool(1)
+    try:
+        return pool.submit(execute, work, task).result()
+    except BrokenProcessPool as err:
+        return _crashed(task, err)
+    finally:
+        _terminate(pool)
+
+
 def _run_pool(
     work: WorkFn, tasks: Sequence[Task], jobs: int, fail_fast: bool, progress: ProgressSink
 ) -> list[Outcome]:
@@ -345,6 +356,14 @@ def _run_pool(
     outcomes: list[Outcome] = []
     stop = False
     executor = _new_pool(jobs)
+
+    def finish(outcome: Outcome) -> None:
+        nonlocal stop
+        outcomes.append(outcome)
+        progress.end(outcome)
+        if fail_fast and outcome.status in FAILED_STATUSES:
+            stop = True
+
     try:
         while pending or running:
             while pending and not stop and len(running) < jobs:
@@ -354,26 +373,24 @@ def _run_pool(
             if not running:
                 break
             done, _ = wait(running, return_when=FIRST_COMPLETED)
-            broken = False
+            suspects: list[Task] = []
             for future in sorted(done, key=lambda f: running[f].item):
                 task = running.pop(future)
                 err = future.exception()
                 if err is None:
-                    outcome = future.result()
+                    finish(future.result())
+                elif isinstance(err, BrokenProcessPool):
+                    suspects.append(task)
                 else:
-                    outcome = _crashed(task, err)
-                    broken = broken or isinstance(err, BrokenProcessPool)
-                outcomes.append(outcome)
-                progress.end(outcome)
-                if fail_fast and outcome.status in FAILED_STATUSES:
-                    stop = True
-            if broken:
-                # A dead worker breaks the whole pool: its other futures fail the same way.
-                for task in list(running.values()):
-                    outcomes.append(_crashed(task, BrokenProcessPool("pool broken")))
-                    progress.end(outcomes[-1])
+                    finish(_crashed(task, err))
+            if suspects:
+                # A dead worker breaks the pool and fails every future in it; which task killed
+                # it is unknown, so each one that was running is run again alone.
+                suspects.extend(running.values())
                 running.clear()
                 _terminate(executor)
+                for task in sorted(suspects, key=lambda t: t.item):
+                    finish(_isolated(work, task))
                 executor = _new_pool(jobs)
     except KeyboardInterrupt:
         _terminate(executor)
