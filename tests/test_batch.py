@@ -61,6 +61,8 @@ def ids(outcomes: list[Outcome]) -> set[tuple[str, int]]:
 def test_discover_finds_every_agency_year_sorted(params: Path) -> None:
     (params / "a-bureau" / "notes.yaml").write_text("x", encoding="utf-8")
     (params / "a-bureau" / "2024.ledger.csv").write_text("x", encoding="utf-8")
+    (params / ".hidden").mkdir()
+    (params / ".hidden" / "2024.yaml").write_text("x", encoding="utf-8")
     found = discover(params)
     assert [(a.agency_id, a.year) for a in found] == sorted(ALL)
     assert [a.year for a in discover(params, 2024)] == [2024, 2024, 2024]

@@ -1,6 +1,6 @@
 """Find the agency-years of a params folder: ``<params>/<agency-id>/<year>.yaml``.
 
-Discovery only looks at names; it does not parse the files (an invalid params file is still an
+Discovery only looks at names (hidden folders such as ``.git`` are skipped); it does not parse the files (an invalid params file is still an
 agency-year to render, and rendering reports it). Ledger files of an agency-year are the files
 beside its params file whose names start with ``<year>.``, ``<year>-`` or ``<year>_``
 (``2024.ledger.csv``, ``2024-requests.xlsx``): they are inputs of that report.
@@ -72,7 +72,7 @@ def discover(params_dir: str | Path, year: int | None = None) -> list[AgencyYear
             "<agency-id>/<year>.yaml files"
         )
     found: list[AgencyYear] = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
         for path in sorted(folder.iterdir()):
             match = YEAR_FILE.match(path.name)
             if match and path.is_file():
