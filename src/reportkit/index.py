@@ -9,6 +9,7 @@ it covers agency-years skipped as up to date, and it is deterministic: same disk
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import os
@@ -483,6 +484,19 @@ def year_page(rows: Sequence[AgencyRow], year: int, year_dir: Path) -> str:
 """
 
 
+def _year_counts(summary: Path) -> str:
+    """``7 个机关：已生成 6，失败 1`` from a year's summary.csv (empty when unreadable)."""
+    try:
+        rows = list(csv.DictReader(io.StringIO(summary.read_text(encoding="utf-8-sig"))))
+    except (OSError, ValueError):
+        return ""
+    statuses = [r.get("状态", "") for r in rows if r.get("机关代码") != "district-total"]
+    counts = "，".join(
+        f"{label} {statuses.count(label)}" for label in STATUS_LABELS.values() if label in statuses
+    )
+    return f"{len(statuses)} 个机关：{counts}" if statuses else ""
+
+
 def root_page(out_root: Path) -> str:
     """The HTML of ``outputs/index.html``: every year that has an index."""
     years = sorted(
@@ -495,9 +509,9 @@ def root_page(out_root: Path) -> str:
     )
     items = "".join(
         f'<li><a href="{y}/{INDEX_NAME}">{y}年度</a>'
-        f' <span class="muted">（<a href="{y}/{SUMMARY_NAME}">{SUMMARY_NAME}</a>）</span></li>'
+        f' <span class="muted">{escape(_year_counts(out_root / str(y) / SUMMARY_NAME))}'
+        f'（<a href="{y}/{SUMMARY_NAME}">{SUMMARY_NAME}</a>）</span></li>'
         for y in years
-        if (out_root / str(y) / INDEX_NAME).is_file()
     )
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
