@@ -17,7 +17,13 @@ from reportkit.batch import BatchResult, Outcome, run_batch
 from reportkit.cli import main
 from reportkit.discover import AgencyYear, discover, parse_year
 from reportkit.errors import UsageError
-from reportkit.freshness import STAMP_NAME, code_parts, inputs_key, read_stamp
+from reportkit.freshness import (
+    STAMP_NAME,
+    code_parts,
+    default_notebooks_dir,
+    inputs_key,
+    read_stamp,
+)
 from reportkit.progress import PlainProgress
 from tests.test_batch_helpers import REPO, FakeWork, make_params
 
@@ -179,6 +185,14 @@ def test_key_covers_code_templates_and_version(params: Path) -> None:
     changed = inputs_key(item, {**parts, "code": "0" * 64})
     assert key.key != changed.key
     assert key.key == inputs_key(item, dict(parts)).key
+
+
+def test_notebooks_dir_rule_matches_render(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from reportkit import render
+
+    assert default_notebooks_dir() == render.default_notebooks_dir() == REPO / "notebooks"
+    monkeypatch.setenv("REPORTKIT_NOTEBOOKS", str(tmp_path))
+    assert default_notebooks_dir() == render.default_notebooks_dir() == tmp_path
 
 
 @pytest.mark.parametrize(

@@ -431,7 +431,6 @@ def run_batch(
     chosen_year = parse_year(year)
     items = discover(params_dir, chosen_year)
     n_jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
-    fn = work if work is not None else _default_work()
     sink: ProgressSink = progress if progress is not None else NullProgress()
     tasks, fresh = plan(
         items,
@@ -443,10 +442,13 @@ def run_batch(
     )
     sink.start(len(tasks), len(fresh))
     try:
-        if n_jobs == 1 or len(tasks) <= 1:
-            done = _run_serial(fn, tasks, fail_fast, sink)
-        else:
-            done = _run_pool(fn, tasks, min(n_jobs, len(tasks)), fail_fast, sink)
+        done: list[Outcome] = []
+        if tasks:  # the renderer is imported only when there is something to render
+            fn = work if work is not None else _default_work()
+            if n_jobs == 1 or len(tasks) == 1:
+                done = _run_serial(fn, tasks, fail_fast, sink)
+            else:
+                done = _run_pool(fn, tasks, min(n_jobs, len(tasks)), fail_fast, sink)
     finally:
         sink.close()
     outcomes = sorted([*fresh, *done], key=lambda o: (o.year, o.agency_id))

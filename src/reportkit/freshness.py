@@ -31,6 +31,7 @@ STAMP_NAME = ".inputs-key"
 REQUIRED_OUTPUTS = ("report.html", "report.pdf", "manifest.json")
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_NOTEBOOKS = PACKAGE_DIR.parents[1] / "notebooks"
+NOTEBOOKS_ENV = "REPORTKIT_NOTEBOOKS"
 # Modules that do not influence a rendered report (see the module docstring).
 NOT_REPORT_INPUTS = frozenset(
     {"batch.py", "discover.py", "freshness.py", "index.py", "summary.py", "progress.py"}
@@ -60,12 +61,13 @@ def _digest_files(root: Path, files: Iterable[Path]) -> str:
 
 
 def default_notebooks_dir() -> Path:
-    """The section notebooks rendering uses when none are given."""
-    try:
-        from .render import default_notebooks_dir as render_default
-    except ImportError:  # rendering not installed: the repository's notebooks/
-        return REPO_NOTEBOOKS
-    return render_default()
+    """The section notebooks rendering uses when none are given.
+
+    The same rule as ``reportkit.render.default_notebooks_dir`` (a test keeps them equal),
+    without importing the renderer, so that a batch with nothing to render starts fast.
+    """
+    env = os.environ.get(NOTEBOOKS_ENV)
+    return Path(env) if env else REPO_NOTEBOOKS
 
 
 def code_parts(notebooks_dir: str | Path | None = None) -> dict[str, str]:
