@@ -197,29 +197,25 @@ Row7 = list[Cell]
 Row5 = list[Cell]
 
 
-def _row_from_mapping(value: Any, columns: tuple[str, ...], where: str) -> Any:
-    """A row written as a mapping of column keys; ``total`` may be left out (computed)."""
-    if not isinstance(value, dict):
-        return value
-    unknown = [k for k in value if k not in columns]
-    if unknown:
-        raise ValueError(f"unknown column {unknown[0]!r} in {where}; use {', '.join(columns)}")
-    missing = [k for k in columns[:-1] if k not in value]
-    if missing:
-        raise ValueError(f"column {missing[0]!r} missing in {where}")
-    parts = [value[k] for k in columns[:-1]]
-    total = value.get("total", _COMPUTE)
-    return [*parts, total]
-
-
-class _Compute:
-    """Marker for a total left out of the params file."""
-
-    def __repr__(self) -> str:
-        return "<computed>"
-
-
-_COMPUTE: Any = _Compute()
+def _rows_from_mappings(data: Any, columns: tuple[str, ...], noun: str) -> Any:
+    """Rows written as mappings of column keys become lists; a left-out ``total`` is computed."""
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for key, value in data.items():
+        if not isinstance(value, dict):
+            continue
+        unknown = [k for k in value if k not in columns]
+        if unknown:
+            raise ValueError(
+                f"unknown column {unknown[0]!r} in {noun} {key} — use {', '.join(columns)}"
+            )
+        missing = [k for k in columns[:-1] if k not in value]
+        if missing:
+            raise ValueError(f"column {missing[0]!r} missing in {noun} {key} — add it")
+        parts = [value[k] for k in columns[:-1]]
+        out[key] = [*parts, value["total"] if "total" in value else _computed_total(parts)]
+    return out
 
 
 def _computed_total(parts: list[Any]) -> int | None:
@@ -260,16 +256,7 @@ class Requests(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _rows_as_mappings(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        out = dict(data)
-        for key, value in data.items():
-            if isinstance(value, dict):
-                out[key] = _row_from_mapping(value, L.REQUEST_COLUMN_KEYS, f"row {key}")
-        for key, value in out.items():
-            if isinstance(value, list) and value and value[-1] is _COMPUTE:
-                out[key] = [*value[:-1], _computed_total(value[:-1])]
-        return out
+        return _rows_from_mappings(data, L.REQUEST_COLUMN_KEYS, "row")
 
     @field_validator("*", mode="before")
     @classmethod
@@ -289,10 +276,6 @@ class Requests(_Strict):
             raise KeyError(key)
         return list(value)
 
-    def keys(self, fmt: Format) -> tuple[str, ...]:
-        """The row keys of this table in printed order."""
-        return L.request_row_keys(fmt)
-
 
 class ReviewLitigation(_Strict):
     """Table 四: each group [结果维持, 结果纠正, 其他结果, 尚未审结, 总计]."""
@@ -304,16 +287,7 @@ class ReviewLitigation(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _groups_as_mappings(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        out = dict(data)
-        for key, value in data.items():
-            if isinstance(value, dict):
-                row = _row_from_mapping(value, L.REVIEW_COLUMN_KEYS, f"group {key}")
-                if isinstance(row, list) and row[-1] is _COMPUTE:
-                    row = [*row[:-1], _computed_total(row[:-1])]
-                out[key] = row
-        return out
+        return _rows_from_mappings(data, L.REVIEW_COLUMN_KEYS, "group")
 
     @field_validator("*", mode="before")
     @classmethod
