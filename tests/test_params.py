@@ -88,6 +88,16 @@ MALFORMED: list[tuple[str, str | bytes | Callable[[str], str], str]] = [
         "requests.withheld_3[1]",
     ),
     (
+        "mapping-row-typo",
+        _sub("  new: [0, 0, 0, 0, 0, 0, 0]", "  new: {natural_person: 1, comercial: 0}"),
+        "comercial",
+    ),
+    (
+        "mapping-group-missing",
+        _sub("  review: [0, 0, 0, 0, 0]", "  review: {upheld: 1, corrected: 0}"),
+        "'other' missing in group review",
+    ),
+    (
         "row-not-list",
         _sub("  withheld_2: [0, 0, 0, 0, 0, 0, 0]", "  withheld_2: 0"),
         "requests.withheld_2",
