@@ -3,12 +3,15 @@
 The unit of work is :func:`execute`: one picklable :class:`Task` in, one picklable
 :class:`Outcome` out. It calls the render function (``render_agency_year`` unless another one is
 given), then records the attempt beside the outputs (``.last-run.json``) and, after a successful
-render only, the inputs key (``.inputs-key``, see :mod:`reportkit.freshness`). The same unit can
-run in a local process pool (here) or on other executors later.
+render only, the inputs key (``.inputs-key``, see :mod:`reportkit.freshness`). The same unit
+runs in this process (``-j 1``), in a local process pool (here) or on Dask workers
+(:mod:`reportkit.cluster`).
 
 :func:`run_batch` discovers the agency-years, skips those that are up to date, hands the rest to
 worker processes (``spawn``: kernels and ``fork`` do not mix), at most ``jobs`` at a time, and
-finally writes the reviewers' index and ``summary.csv`` of every year it covered.
+finally writes the reviewers' index and ``summary.csv`` of every year it covered. Each worker
+keeps one warm kernel for all its renders (``reportkit.execution.enable_worker_session``):
+starting a kernel and importing pandas/matplotlib is most of a cold render's time.
 """
 
 from __future__ import annotations
@@ -17,19 +20,22 @@ import json
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .discover import AgencyYear, discover, parse_year
 from .freshness import (
     InputsKey,
     code_parts,
+    default_notebooks_dir,
     inputs_key,
     out_dir,
     remove_stamp,
@@ -37,6 +43,9 @@ from .freshness import (
     write_stamp,
 )
 from .progress import NullProgress, ProgressSink
+
+if TYPE_CHECKING:
+    from .cluster import DaskRunner
 
 LAST_RUN_NAME = ".last-run.json"
 
@@ -174,9 +183,59 @@ def execute(work: WorkFn, task: Task) -> Outcome:
     return outcome
 
 
-def _ignore_sigint() -> None:
-    """Worker initializer: Ctrl-C is the main process's business; it terminates the workers."""
+def _init_worker() -> None:
+    """Pool worker initializer: ignore Ctrl-C; on SIGTERM take the kernel along.
+
+    Ctrl-C is the main process's business: it terminates the workers (SIGTERM). A worker's
+    kernel is shut down by ``atexit`` when the worker ends normally; on SIGTERM the worker kills
+    its child processes (the kernel) before it exits, since no orderly shutdown can run inside
+    a signal handler that may have interrupted the kernel client.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _psutil()  # imported now, not inside the signal handler
+    signal.signal(signal.SIGTERM, _die_with_children)
+
+
+def execute_warm(work: WorkFn, task: Task) -> Outcome:
+    """:func:`execute` in this worker's warm kernel (``enable_worker_session``, kept till exit).
+
+    Only when the work function has loaded ``reportkit.execution`` (unpickling the renderer
+    did, before this runs): work that starts no kernel (a test's fake) does not pay for
+    importing papermill, which takes seconds.
+    """
+    execution = sys.modules.get("reportkit.execution")
+    if execution is not None:
+        execution.enable_worker_session()
+    return execute(work, task)
+
+
+def _die_with_children(signum: int, frame: object) -> None:
+    _kill(_descendants(os.getpid()))
+    os._exit(128 + signum)
+
+
+def _psutil() -> Any:
+    import psutil  # type: ignore[import-untyped]  # a dependency of distributed
+
+    return psutil
+
+
+def _descendants(pid: int) -> list[Any]:
+    """The processes started by ``pid`` and theirs (kernels), as ``psutil.Process`` objects."""
+    psutil = _psutil()
+    try:
+        children: list[Any] = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
+    return children
+
+
+def _kill(processes: Sequence[Any]) -> None:
+    psutil = _psutil()
+    for proc in processes:
+        with suppress(psutil.Error):
+            proc.kill()
+    psutil.wait_procs(list(processes), timeout=5)
 
 
 @dataclass
@@ -272,7 +331,8 @@ def _last_failure(directory: Path) -> str | None:
     return f"last run {status}" if status in FAILED_STATUSES else None
 
 
-def _not_run(task: Task, message: str) -> Outcome:
+def not_run_outcome(task: Task, message: str) -> Outcome:
+    """The outcome of a task that was never started."""
     item = task.item
     return Outcome(
         item.agency_id,
@@ -285,7 +345,8 @@ def _not_run(task: Task, message: str) -> Outcome:
     )
 
 
-def _crashed(task: Task, err: BaseException) -> Outcome:
+def crashed_outcome(task: Task, message: str) -> Outcome:
+    """The outcome of a task whose worker failed it without an outcome (it died, …)."""
     item = task.item
     return Outcome(
         item.agency_id,
@@ -293,12 +354,32 @@ def _crashed(task: Task, err: BaseException) -> Outcome:
         str(item.params),
         str(out_dir(task.out_root, item)),
         "failed",
-        message=f"the worker process died ({type(err).__name__}: {err})",
+        message=message,
         reason=task.reason,
     )
 
 
+def _died(task: Task, err: BaseException) -> Outcome:
+    return crashed_outcome(task, f"the worker process died ({type(err).__name__}: {err})")
+
+
 def _run_serial(
+    work: WorkFn,
+    tasks: Sequence[Task],
+    fail_fast: bool,
+    progress: ProgressSink,
+    warm_kernels: bool,
+) -> list[Outcome]:
+    with ExitStack() as stack:
+        if warm_kernels:
+            from .execution import kernel_session
+
+            # renders share this block's kernel; it is shut down when the block ends (Ctrl-C too)
+            stack.enter_context(kernel_session())
+        return _serial(work, tasks, fail_fast, progress)
+
+
+def _serial(
     work: WorkFn, tasks: Sequence[Task], fail_fast: bool, progress: ProgressSink
 ) -> list[Outcome]:
     outcomes: list[Outcome] = []
@@ -312,13 +393,17 @@ def _run_serial(
         outcomes.append(outcome)
         progress.end(outcome)
         if fail_fast and outcome.status in FAILED_STATUSES:
-            outcomes.extend(_not_run(t, "--fail-fast stopped the batch") for t in tasks[i + 1 :])
+            outcomes.extend(
+                not_run_outcome(t, "--fail-fast stopped the batch") for t in tasks[i + 1 :]
+            )
             break
     return outcomes
 
 
 def _terminate(executor: ProcessPoolExecutor) -> None:
+    """Stop the workers now, and the kernels they started (even a worker's that had to be killed)."""
     processes = list((executor._processes or {}).values())
+    kernels = [k for p in processes if p.pid is not None for k in _descendants(p.pid)]
     for proc in processes:
         if proc.is_alive():
             proc.terminate()
@@ -327,34 +412,42 @@ def _terminate(executor: ProcessPoolExecutor) -> None:
         proc.join(timeout=5)
         if proc.is_alive():
             proc.kill()
+            proc.join(timeout=5)
+    _kill(kernels)
 
 
 def _new_pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_ignore_sigint,
+        initializer=_init_worker,
     )
 
 
-def _isolated(work: WorkFn, task: Task) -> Outcome:
+def _isolated(work: WorkFn, task: Task, warm_kernels: bool) -> Outcome:
     """Run ``task`` alone in a fresh one-worker pool: if it kills its worker, it is the culprit."""
     pool = _new_pool(1)
     try:
-        return pool.submit(execute, work, task).result()
+        return pool.submit(execute_warm if warm_kernels else execute, work, task).result()
     except BrokenProcessPool as err:
-        return _crashed(task, err)
+        return _died(task, err)
     finally:
         _terminate(pool)
 
 
 def _run_pool(
-    work: WorkFn, tasks: Sequence[Task], jobs: int, fail_fast: bool, progress: ProgressSink
+    work: WorkFn,
+    tasks: Sequence[Task],
+    jobs: int,
+    fail_fast: bool,
+    progress: ProgressSink,
+    warm_kernels: bool,
 ) -> list[Outcome]:
     pending = deque(tasks)
     running: dict[Future[Outcome], Task] = {}
     outcomes: list[Outcome] = []
     stop = False
+    unit = execute_warm if warm_kernels else execute
     executor = _new_pool(jobs)
 
     def finish(outcome: Outcome) -> None:
@@ -368,7 +461,7 @@ def _run_pool(
         while pending or running:
             while pending and not stop and len(running) < jobs:
                 task = pending.popleft()
-                running[executor.submit(execute, work, task)] = task
+                running[executor.submit(unit, work, task)] = task
                 progress.begin(task.item)
             if not running:
                 break
@@ -382,7 +475,7 @@ def _run_pool(
                 elif isinstance(err, BrokenProcessPool):
                     suspects.append(task)
                 else:
-                    finish(_crashed(task, err))
+                    finish(_died(task, err))
             if suspects:
                 # A dead worker breaks the pool and fails every future in it; which task killed
                 # it is unknown, so each one that was running is run again alone.
@@ -390,14 +483,14 @@ def _run_pool(
                 running.clear()
                 _terminate(executor)
                 for task in sorted(suspects, key=lambda t: t.item):
-                    finish(_isolated(work, task))
+                    finish(_isolated(work, task, warm_kernels))
                 executor = _new_pool(jobs)
     except KeyboardInterrupt:
         _terminate(executor)
         rendered = sum(o.status == "rendered" for o in outcomes)
         raise BatchInterrupted(rendered, len(tasks) - rendered) from None
     executor.shutdown(wait=True)
-    outcomes.extend(_not_run(t, "--fail-fast stopped the batch") for t in pending)
+    outcomes.extend(not_run_outcome(t, "--fail-fast stopped the batch") for t in pending)
     return outcomes
 
 
@@ -415,20 +508,35 @@ def run_batch(
     notebooks_dir: str | Path | None = None,
     extra_inputs: Callable[[AgencyYear], Sequence[Path]] | None = None,
     write_index: bool = True,
+    scheduler: str | None = None,
+    warm_kernels: bool = True,
 ) -> BatchResult:
     """Render every agency-year under ``params_dir`` that is not up to date.
 
     ``work`` is the unit of work (default ``reportkit.render.render_agency_year``); it must be
-    picklable when ``jobs`` > 1. ``jobs`` defaults to the number of cores; with 1 the work runs
-    in this process. A failed agency-year does not stop the others unless ``fail_fast``.
-    Afterwards the index and ``summary.csv`` of every year covered are written (from what is on
-    disk, so agency-years skipped as up to date are included).
+    picklable when ``jobs`` > 1 or on a cluster. ``jobs`` defaults to the number of cores; with
+    1 the work runs in this process. A failed agency-year does not stop the others unless
+    ``fail_fast``. Afterwards the index and ``summary.csv`` of every year covered are written
+    (from what is on disk, so agency-years skipped as up to date are included).
 
-    Raises :class:`~reportkit.errors.UsageError` for unusable arguments and
-    :class:`BatchInterrupted` on Ctrl-C (after stopping the workers).
+    With ``warm_kernels`` each worker (and this process, with one job) keeps one kernel across
+    its renders instead of starting one per section notebook; every kernel is shut down before
+    this returns, also on failure and Ctrl-C.
+
+    With ``scheduler`` (``tcp://HOST:PORT``) the agency-years run on that Dask cluster
+    (:mod:`reportkit.cluster`; ``jobs``, when given, caps how many run at once). The workers
+    read the params and notebooks and write the outputs at the same absolute paths as here:
+    a shared filesystem is assumed. The scheduler is contacted only when something is to render.
+
+    Raises :class:`~reportkit.errors.UsageError` for unusable arguments (an unreachable
+    scheduler included) and :class:`BatchInterrupted` on Ctrl-C (after stopping the workers).
     """
     started = time.monotonic()
     chosen_year = parse_year(year)
+    if scheduler is not None:
+        params_dir = Path(params_dir).resolve()
+        out_root = Path(out_root).resolve()
+        notebooks_dir = Path(notebooks_dir or default_notebooks_dir()).resolve()
     items = discover(params_dir, chosen_year)
     n_jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
     sink: ProgressSink = progress if progress is not None else NullProgress()
@@ -440,17 +548,27 @@ def run_batch(
         notebooks_dir=notebooks_dir,
         extra_inputs=extra_inputs,
     )
+    cluster: DaskRunner | None = None
+    if tasks and scheduler is not None:
+        from .cluster import DaskRunner
+
+        cluster = DaskRunner.connect(scheduler)
     sink.start(len(tasks), len(fresh))
     try:
         done: list[Outcome] = []
         if tasks:  # the renderer is imported only when there is something to render
             fn = work if work is not None else _default_work()
-            if n_jobs == 1 or len(tasks) == 1:
-                done = _run_serial(fn, tasks, fail_fast, sink)
+            if cluster is not None:
+                done = cluster.run(fn, tasks, jobs, fail_fast, sink, warm_kernels)
+            elif n_jobs == 1 or len(tasks) == 1:
+                done = _run_serial(fn, tasks, fail_fast, sink, warm_kernels)
             else:
-                done = _run_pool(fn, tasks, min(n_jobs, len(tasks)), fail_fast, sink)
+                n = min(n_jobs, len(tasks))
+                done = _run_pool(fn, tasks, n, fail_fast, sink, warm_kernels)
     finally:
         sink.close()
+        if cluster is not None:
+            cluster.close()
     outcomes = sorted([*fresh, *done], key=lambda o: (o.year, o.agency_id))
     result = BatchResult(outcomes, seconds=0.0)
     if write_index:

@@ -23,10 +23,23 @@ def _setup_batch(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--year", help="only this year (default: every year found)")
     p.add_argument("--params", type=Path, default=Path("params"), help="default: params")
     p.add_argument("--out", type=Path, default=Path("outputs"), help="default: outputs")
-    p.add_argument("-j", "--jobs", type=int, help="worker processes (default: number of cores)")
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        help="worker processes (default: number of cores); with --scheduler, the most "
+        "agency-years in flight (default: the cluster's worker threads)",
+    )
     p.add_argument("--force", action="store_true", help="re-render even what is up to date")
     p.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     p.add_argument("--strict", action="store_true", help="refuse agency-years with a rule error")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="render on this Dask cluster (tcp://HOST:PORT) instead of local processes; the "
+        "workers must see --params, --out and the notebooks at the same paths (shared "
+        "filesystem)",
+    )
 
 
 @command(_setup_batch)
@@ -42,6 +55,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             fail_fast=args.fail_fast,
             strict=args.strict,
             progress=progress_for(sys.stderr),
+            scheduler=args.scheduler,
         )
     except BatchInterrupted as err:
         print(str(err), file=sys.stderr)
