@@ -9,13 +9,24 @@ costs a fraction of that. A :class:`KernelSession` therefore keeps one warm kern
 notebooks: before each notebook after the first it clears the user namespace (``%reset -f``)
 and returns to the notebook's folder, so every notebook still starts from its own parameters;
 only imported modules stay loaded. A kernel that died or timed out is replaced.
+
+Kernels talk over Unix domain sockets (zmq's ``ipc`` transport) in a private folder per
+kernel, not over TCP: with TCP, jupyter_client picks free ports, releases them, and the kernel
+binds them a moment later, by which time another process (a second batch worker, a test run)
+may have taken one — the kernel then dies with "Address already in use". Socket files cannot
+collide. A kernel that still dies before it answers ``kernel_info`` is started again (at most
+:data:`START_ATTEMPTS` times); that happens before any cell of a notebook runs, so a retry never
+runs a cell twice.
 """
 
 from __future__ import annotations
 
 import atexit
+import logging
 import os
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -26,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import papermill
+import zmq
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
@@ -41,6 +53,14 @@ from .errors import RenderError
 KERNEL_NAME = "python3"
 KERNEL_ENV: Mapping[str, str] = {"COLUMNS": "80", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 START_TIMEOUT = 60
+START_ATTEMPTS = 3
+KERNEL_TRANSPORT = "ipc" if zmq.has("ipc") else "tcp"
+KERNEL_STDERR = "kernel-stderr.log"
+KERNEL_DIR_PREFIX = "rk-kernel-"
+# an AF_UNIX socket path must fit in 108 bytes (104 on macOS); ours are <folder>/k-<n>
+_MAX_SOCKET_PATH = 100
+
+log = logging.getLogger(__name__)
 
 
 class ThisPythonKernelManager(AsyncKernelManager):
@@ -48,16 +68,43 @@ class ThisPythonKernelManager(AsyncKernelManager):
 
     The kernel starts in ``kernel_cwd`` with ``KERNEL_ENV`` added to its environment; neither
     touches this process's working directory or ``os.environ``, so threads can render at once.
+    With ``private_dir`` set (see :func:`new_kernel_manager`) the kernel's stderr is written to
+    a file there, and the folder is removed with the kernel's other resources.
     """
 
     kernel_cwd = Unicode("", help="the kernel's working directory").tag(config=True)
+    private_dir = Unicode(
+        "", help="this kernel's own folder: connection file, ipc sockets, stderr"
+    ).tag(config=True)
 
     async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
         """Start the kernel in ``kernel_cwd`` with ``COLUMNS=80``."""
         if self.kernel_cwd:
             kw.setdefault("cwd", self.kernel_cwd)
         kw.setdefault("env", {**os.environ, **KERNEL_ENV})
+        if self.private_dir and "stderr" not in kw:
+            with open(os.path.join(self.private_dir, KERNEL_STDERR), "ab") as stderr:
+                await super().start_kernel(stderr=stderr, **kw)
+            return
         await super().start_kernel(**kw)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if self.private_dir and not restart:
+            shutil.rmtree(self.private_dir, ignore_errors=True)
+
+    # AsyncKernelManager binds this name to the base class's coroutine, not to an override
+    cleanup_resources = _async_cleanup_resources
+
+    def stderr_tail(self, lines: int = 1) -> str:
+        """The last ``lines`` non-blank lines the kernel wrote to stderr ('' if none)."""
+        if not self.private_dir:
+            return ""
+        try:
+            text = Path(self.private_dir, KERNEL_STDERR).read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join([line for line in text.splitlines() if line.strip()][-lines:])
 
     @property
     def kernel_spec(self) -> KernelSpec:
@@ -69,6 +116,8 @@ class ThisPythonKernelManager(AsyncKernelManager):
                 "ipykernel_launcher",
                 "-f",
                 "{connection_file}",
+                # not the shared ~/.ipython history database: kernels run side by side
+                "--HistoryManager.hist_file=:memory:",
                 # the kernel's own log (TCP warning, shutdown interrupt) is noise here;
                 # cell errors reach us through the notebook's error outputs
                 "--IPKernelApp.log_level=CRITICAL",
@@ -177,6 +226,98 @@ SECTIONS: tuple[Section, ...] = tuple(
 )
 
 
+def new_kernel_manager(
+    cwd: str | Path, *, transport: str = KERNEL_TRANSPORT
+) -> ThisPythonKernelManager:
+    """A kernel manager (no kernel yet) with its own private folder under the temp folder.
+
+    The folder holds the connection file, the kernel's stderr and, with the ``ipc``
+    transport, its five sockets; it is removed when the kernel's resources are cleaned up.
+    """
+    base = tempfile.gettempdir()
+    # mkdtemp adds 8 characters to the prefix
+    if len(f"{base}/{KERNEL_DIR_PREFIX}12345678/k-99999") > _MAX_SOCKET_PATH:
+        base = "/tmp"
+    folder = tempfile.mkdtemp(prefix=KERNEL_DIR_PREFIX, dir=base)
+    settings: dict[str, Any] = {
+        "kernel_cwd": str(cwd),
+        "private_dir": folder,
+        "transport": transport,
+        "connection_file": os.path.join(folder, "kernel.json"),
+    }
+    if transport == "ipc":
+        settings["ip"] = os.path.join(folder, "k")
+    return ThisPythonKernelManager(**settings)
+
+
+@dataclass(frozen=True)
+class StartFailure:
+    """A kernel start that failed and was retried."""
+
+    attempt: int
+    seconds: float
+    reason: str
+
+
+async def _launch(km: ThisPythonKernelManager, timeout: float) -> None:
+    """Start ``km``'s kernel and wait until it answers ``kernel_info``."""
+    await km.start_kernel()
+    client: Any = km.client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=timeout)
+    finally:
+        client.stop_channels()
+
+
+def shutdown(km: ThisPythonKernelManager) -> None:
+    """Stop ``km``'s kernel (if any) and remove its connection file, sockets and folder."""
+    if km.has_kernel:
+        with suppress(Exception):
+            run_sync(km.shutdown_kernel)(now=True)
+    with suppress(Exception):
+        run_sync(km.cleanup_resources)()
+
+
+def start_kernel(
+    cwd: str | Path,
+    *,
+    attempts: int = START_ATTEMPTS,
+    timeout: float = START_TIMEOUT,
+    transport: str = KERNEL_TRANSPORT,
+    failures: list[StartFailure] | None = None,
+) -> ThisPythonKernelManager:
+    """A kernel manager whose kernel (in ``cwd``) has answered ``kernel_info``.
+
+    A kernel that dies or fails before it answers is shut down and a new one started, up to
+    ``attempts`` times in all; each failure is logged and appended to ``failures``. A start
+    that timed out is not retried (it has already cost ``timeout``). The last error is raised.
+    """
+    for attempt in range(1, attempts + 1):
+        km = new_kernel_manager(cwd, transport=transport)
+        began = time.perf_counter()
+        try:
+            run_sync(_launch)(km, timeout)
+            return km
+        except Exception as err:
+            seconds = time.perf_counter() - began
+            stderr = km.stderr_tail()
+            shutdown(km)
+            reason = f"{type(err).__name__}: {_first_line(str(err))}"
+            if stderr:
+                reason += f" ({stderr})"
+            if attempt == attempts or seconds >= timeout:
+                if stderr:
+                    raise RuntimeError(
+                        f"{_first_line(str(err))} — kernel stderr: {stderr}"
+                    ) from err
+                raise
+            log.warning("kernel start %d/%d failed, retrying: %s", attempt, attempts, reason)
+            if failures is not None:
+                failures.append(StartFailure(attempt, round(seconds, 3), reason))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 class KernelSession:
     """One warm kernel shared by the notebooks run through it (see the module docstring)."""
 
@@ -184,21 +325,27 @@ class KernelSession:
         self._km: ThisPythonKernelManager | None = None
         self.notebooks = 0
         self.kernels_started = 0
+        self.start_failures: list[StartFailure] = []
 
     def kernel(self, cwd: str | Path) -> tuple[ThisPythonKernelManager, str]:
         """The session's kernel manager and the code that readies it for the next notebook.
 
-        The first notebook starts the kernel (nbclient does, in ``cwd``) and needs no reset;
-        later ones clear the namespace and return to ``cwd``. A dead kernel is replaced.
+        The first notebook gets a new kernel, started in ``cwd`` and ready, that needs no
+        reset; later ones clear the namespace and return to ``cwd``. A dead kernel is
+        replaced. Raises when no kernel could be started (see :func:`start_kernel`).
         """
         self.notebooks += 1
         km = self._km
         if km is not None and km.has_kernel and run_sync(km.is_alive)():
             return km, f"%reset -f\nimport os as _os\n_os.chdir({str(cwd)!r})\ndel _os"
         self.close()
-        self._km = ThisPythonKernelManager(kernel_cwd=str(cwd))
+        self._km = start_kernel(cwd, failures=self.start_failures)
         self.kernels_started += 1
         return self._km, ""
+
+    def stderr_tail(self) -> str:
+        """The last line the current kernel wrote to its stderr ('' if none)."""
+        return self._km.stderr_tail() if self._km is not None else ""
 
     def discard(self) -> None:
         """Forget the kernel after a failure that may have left it unusable (it is shut down)."""
@@ -207,10 +354,8 @@ class KernelSession:
     def close(self) -> None:
         """Shut the kernel down (a later notebook starts a new one)."""
         km, self._km = self._km, None
-        if km is not None and km.has_kernel:
-            with suppress(Exception):
-                run_sync(km.shutdown_kernel)(now=True)
-            run_sync(km.cleanup_resources)()
+        if km is not None:
+            shutdown(km)
 
     def __enter__(self) -> KernelSession:
         return self
@@ -286,8 +431,8 @@ def run_notebook(
     label = section or Path(notebook).stem
     own = session is None
     session = session if session is not None else KernelSession()
-    km, reset_code = session.kernel(cwd)
     try:
+        km, reset_code = session.kernel(cwd)
         papermill.execute_notebook(
             str(notebook),
             str(output),
@@ -319,10 +464,11 @@ def run_notebook(
             notebook=str(output),
         ) from None
     except Exception as err:  # kernel died, timeout, unreadable notebook …
+        stderr = session.stderr_tail()
         session.discard()
+        detail = _first_line(str(err)) + (f" — kernel stderr: {stderr}" if stderr else "")
         raise RenderError(
-            f"{agency} {year}: section {label} could not be run: "
-            f"{type(err).__name__}: {_first_line(str(err))}",
+            f"{agency} {year}: section {label} could not be run: {type(err).__name__}: {detail}",
             agency=agency,
             year=year,
             section=label,

@@ -25,7 +25,14 @@ from typing import Any, Literal, TypeVar
 from .checks import Finding, check_report, has_errors
 from .combine import combine_notebooks, read_notebook, write_notebook
 from .errors import RenderError, ReportkitError
-from .execution import SECTIONS, KernelSession, Section, kernel_session, run_notebook
+from .execution import (
+    SECTIONS,
+    KernelSession,
+    Section,
+    StartFailure,
+    kernel_session,
+    run_notebook,
+)
 from .html import TEMPLATE_NAME, TEMPLATES, notebook_to_html
 from .inputs import Inputs, load_inputs
 from .manifest import MANIFEST_NAME, build_manifest, manifest_text
@@ -207,17 +214,20 @@ def _render(
 
     executed: list[tuple[int, Any]] = []
     with kernel_session() as session:
+        retried = len(session.start_failures)  # a batch worker's session outlives one render
         for section in SECTIONS:
             target = sections_dir / section.filename
             try:
                 clock.time(section.stem, partial(_run, section, target, inputs, folder, session))
             except RenderError as err:
+                _note_kernel_retries(clock, session.start_failures[retried:])
                 final = out_dir / "sections" / section.filename
                 message = str(err).replace(str(target), str(final))
                 manifest("failed", message, str(final), {})
                 _publish(work, out_dir, files=(MANIFEST_NAME,))
                 return result("failed", message, str(final))
             executed.append((section.number, read_notebook(target)))
+        _note_kernel_retries(clock, session.start_failures[retried:])
 
     try:
         combined = clock.time(
@@ -247,6 +257,13 @@ def _render(
     manifest("rendered", "", None, made)
     _publish(work, out_dir, files=(*REPORT_FILES, MANIFEST_NAME))
     return result("rendered", "", None)
+
+
+def _note_kernel_retries(clock: _Clock, failures: list[StartFailure]) -> None:
+    """Timing ``kernel_retries``: seconds lost to kernel starts that failed and were retried
+    (absent when none failed; the reasons are logged by :mod:`reportkit.execution`)."""
+    if failures:
+        clock.timings["kernel_retries"] = round(sum(f.seconds for f in failures), 3)
 
 
 def _run(
