@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psutil  # type: ignore[import-untyped]
+
 from reportkit.checks import check_report
 from reportkit.params import dump_report, load_previous, load_report
 
@@ -176,3 +178,53 @@ class FakeWork:
             json.dumps({"status": "rendered", "findings": findings}), encoding="utf-8"
         )
         return FakeResult(agency_id, year, params_path, str(out), "rendered", "", None, findings)
+
+
+@dataclass(frozen=True)
+class DyingRender:
+    """The real render; for agency ids in ``die`` the worker process then dies (kernel warm)."""
+
+    die: frozenset[str] = frozenset()
+
+    def __call__(
+        self,
+        params_path: str,
+        out_root: str = "outputs",
+        *,
+        strict: bool = False,
+        notebooks_dir: str | None = None,
+    ) -> Any:
+        from reportkit.render import render_agency_year
+
+        result = render_agency_year(
+            params_path, out_root, strict=strict, notebooks_dir=notebooks_dir
+        )
+        if Path(params_path).parent.name in self.die:
+            os._exit(3)
+        return result
+
+
+def kernel_processes(cwd_under: Path) -> list[Any]:
+    """Running ``ipykernel_launcher`` processes whose working folder is under ``cwd_under``.
+
+    Kernels start in the notebooks folder, so a test's private copy of the notebooks finds
+    its kernels, also those whose parent died (no longer children of the test process).
+    """
+    root = str(cwd_under.resolve())
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        try:
+            kernel = "ipykernel_launcher" in " ".join(proc.info["cmdline"] or ())
+            if kernel and proc.cwd().startswith(root) and proc.status() != psutil.STATUS_ZOMBIE:
+                found.append(proc)
+        except psutil.Error:
+            continue
+    return found
+
+
+def wait_no_kernels(cwd_under: Path, seconds: float = 10.0) -> list[Any]:
+    """The kernels still running under ``cwd_under`` after waiting up to ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while (left := kernel_processes(cwd_under)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left

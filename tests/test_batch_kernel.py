@@ -5,16 +5,30 @@ Few and slow (each agency-year runs six notebooks and makes a PDF): marked ``ker
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from reportkit import execution
 from reportkit.batch import run_batch
 from reportkit.cli import main
 from reportkit.freshness import code_parts
-from tests.test_batch_helpers import REPO, make_params
+from tests.test_batch_helpers import (
+    REPO,
+    DyingRender,
+    kernel_processes,
+    make_params,
+    wait_no_kernels,
+)
 from tests.test_index import parse
 
 pytestmark = pytest.mark.kernel
@@ -31,10 +45,14 @@ def test_batch_renders_all_then_nothing_then_exactly_what_changed(
     # not re-render everything (code changes are tested with the fake render).
     parts = code_parts()
     monkeypatch.setattr("reportkit.batch.code_parts", lambda notebooks_dir=None: parts)
+    # a private copy of the notebooks: the kernels started here are those running in it
+    notebooks = _notebooks(tmp_path / "notebooks")
+    monkeypatch.setenv("REPORTKIT_NOTEBOOKS", str(notebooks))
 
     first = run_batch(params, out, jobs=2)
     assert {(o.agency_id, o.year) for o in first.rendered} == ALL, first.failed
     assert first.exit_code == 0
+    assert wait_no_kernels(notebooks, 5) == [], "the workers' kernels outlived the batch"
     for agency_id, year in ALL:
         folder = out / str(year) / agency_id
         for name in ("report.html", "report.pdf", "report.ipynb", "manifest.json"):
@@ -61,9 +79,15 @@ def test_batch_renders_all_then_nothing_then_exactly_what_changed(
     assert len(third.up_to_date) == 4 and third.exit_code == 0
 
 
+def _notebooks(target: Path) -> Path:
+    """A copy of the section notebooks."""
+    shutil.copytree(REPO / "notebooks", target, ignore=shutil.ignore_patterns("*.py"))
+    return target
+
+
 def _failing_notebooks(target: Path, agency_id: str) -> Path:
     """A copy of the section notebooks whose 03 raises for ``agency_id`` only."""
-    shutil.copytree(REPO / "notebooks", target, ignore=shutil.ignore_patterns("*.py"))
+    _notebooks(target)
     path = target / "03_requests.ipynb"
     nb = nbformat.read(path, as_version=4)
     where = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
@@ -89,6 +113,7 @@ def test_failing_section_isolated_and_shown_in_index(tmp_path: Path) -> None:
         ("b-office", "failed"),
     ]
     assert result.exit_code == 1
+    assert wait_no_kernels(notebooks, 5) == []
     failed = result.failed[0]
     assert "03_requests" in failed.message and "表三数据源不可用（测试）" in failed.message
     assert failed.failed_notebook is not None and Path(failed.failed_notebook).is_file()
@@ -111,3 +136,82 @@ def test_failing_section_isolated_and_shown_in_index(tmp_path: Path) -> None:
             assert (index.parent / link).is_file(), link
     raw = index.read_text(encoding="utf-8")
     assert "http://" not in raw and "https://" not in raw
+
+
+@contextmanager
+def _batch_sessions(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[execution.KernelSession]]:
+    """The kernel sessions opened by batch itself (a render inside one reuses it)."""
+    sessions: list[execution.KernelSession] = []
+    real = execution.kernel_session
+
+    @contextmanager
+    def spy() -> Iterator[execution.KernelSession]:
+        with real() as session:
+            sessions.append(session)
+            yield session
+
+    monkeypatch.setattr(execution, "kernel_session", spy)
+    yield sessions
+
+
+def test_one_job_renders_in_one_warm_kernel_and_shuts_it_down(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    params = make_params(tmp_path, {"a-bureau": "西工区甲局"})
+    notebooks = _notebooks(tmp_path / "notebooks")
+    with _batch_sessions(monkeypatch) as sessions:
+        result = run_batch(params, tmp_path / "out", jobs=1, notebooks_dir=notebooks)
+    assert len(result.rendered) == 2, result.failed
+    assert [(s.kernels_started, s.notebooks) for s in sessions] == [(1, 12)]
+    assert kernel_processes(notebooks) == []
+
+
+def test_a_dying_worker_leaves_no_kernel(tmp_path: Path) -> None:
+    """The worker dies with a warm kernel: the kernel notices its parent is gone and ends."""
+    agencies = {"a-bureau": "西工区甲局", "b-office": "西工区乙办公室"}
+    params = make_params(tmp_path, agencies, years=(2024,))
+    notebooks = _notebooks(tmp_path / "notebooks")
+    result = run_batch(
+        params,
+        tmp_path / "out",
+        jobs=2,
+        work=DyingRender(die=frozenset({"a-bureau"})),
+        notebooks_dir=notebooks,
+        write_index=False,
+    )
+    assert [(o.agency_id, o.status) for o in result.outcomes] == [
+        ("a-bureau", "failed"),
+        ("b-office", "rendered"),
+    ]
+    assert "the worker process died" in result.failed[0].message
+    assert wait_no_kernels(notebooks, 10) == [], "an orphaned kernel kept running"
+
+
+def test_ctrl_c_leaves_no_kernel(tmp_path: Path) -> None:
+    params = make_params(tmp_path, years=(2024,))
+    notebooks = _notebooks(tmp_path / "notebooks")
+    out = tmp_path / "out"
+    env = {**os.environ, "REPORTKIT_NOTEBOOKS": str(notebooks)}
+    argv = ["batch", "--params", str(params), "--out", str(out), "-j", "2"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reportkit", *argv],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(kernel_processes(notebooks)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert kernel_processes(notebooks), "no kernel started"
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, stderr
+    assert "Interrupted:" in stderr and "Traceback" not in stderr
+    assert wait_no_kernels(notebooks, 5) == [], "kernels outlived the interrupted batch"
+    assert not list(out.glob("*/*/.render-*"))

@@ -19,11 +19,12 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, suppress
@@ -416,6 +417,16 @@ def _terminate(executor: ProcessPoolExecutor) -> None:
     _kill(kernels)
 
 
+def _remove_work_folders(tasks: Iterable[Task], since: float) -> None:
+    """Remove the work folders (``.render-*``, see ``reportkit.render``) that renders killed
+    with their worker left behind: those of ``tasks`` made since ``since`` (epoch seconds)."""
+    for task in tasks:
+        for folder in out_dir(task.out_root, task.item).glob(".render-*"):
+            with suppress(OSError):
+                if folder.stat().st_mtime >= since - 1:
+                    shutil.rmtree(folder, ignore_errors=True)
+
+
 def _new_pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=jobs,
@@ -448,6 +459,7 @@ def _run_pool(
     outcomes: list[Outcome] = []
     stop = False
     unit = execute_warm if warm_kernels else execute
+    started = time.time()
     executor = _new_pool(jobs)
 
     def finish(outcome: Outcome) -> None:
@@ -487,6 +499,7 @@ def _run_pool(
                 executor = _new_pool(jobs)
     except KeyboardInterrupt:
         _terminate(executor)
+        _remove_work_folders(running.values(), since=started)
         rendered = sum(o.status == "rendered" for o in outcomes)
         raise BatchInterrupted(rendered, len(tasks) - rendered) from None
     executor.shutdown(wait=True)
