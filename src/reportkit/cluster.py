@@ -114,12 +114,6 @@ def _client(address: str, timeout: float) -> Any:
     return client(address, timeout=timeout, set_as_default=False)
 
 
-def _wait(futures: list[Any]) -> tuple[set[Any], set[Any]]:
-    wait: Any = distributed.wait
-    done, not_done = wait(futures, return_when="FIRST_COMPLETED")
-    return set(done), set(not_done)
-
-
 class DaskRunner:
     """A connection to a Dask scheduler that renders a batch's tasks on its workers."""
 
@@ -182,25 +176,31 @@ class DaskRunner:
         pending = deque(tasks)
         running: dict[Any, Task] = {}
         outcomes: list[Outcome] = []
+        as_completed: Any = distributed.as_completed
+        finished = as_completed(loop=self.client.loop, raise_errors=False)
         stop = False
+
+        def submit() -> None:
+            limit = max(1, jobs if jobs is not None else self.threads())
+            while pending and not stop and len(running) < limit:
+                task = pending.popleft()
+                key = f"reportkit-{task.item.agency_id}-{task.item.year}-{uuid.uuid4().hex}"
+                future = self.client.submit(fn, work, task, pure=False, key=key)
+                running[future] = task
+                finished.add(future)
+                progress.begin(task.item)
+
         try:
-            while pending or running:
-                limit = jobs if jobs is not None else self.threads()
-                while pending and not stop and len(running) < max(1, limit):
-                    task = pending.popleft()
-                    key = f"reportkit-{task.item.agency_id}-{task.item.year}-{uuid.uuid4().hex}"
-                    running[self.client.submit(fn, work, task, pure=False, key=key)] = task
-                    progress.begin(task.item)
-                if not running:
-                    break
-                done, _ = _wait(list(running))
-                for future in sorted(done, key=lambda f: running[f].item):
-                    task = running.pop(future)
-                    outcome = self._outcome(future, task)
-                    outcomes.append(outcome)
-                    progress.end(outcome)
-                    if fail_fast and outcome.status in FAILED_STATUSES:
-                        stop = True
+            submit()
+            while running:
+                future = next(finished)
+                task = running.pop(future)
+                outcome = self._outcome(future, task)
+                outcomes.append(outcome)
+                progress.end(outcome)
+                if fail_fast and outcome.status in FAILED_STATUSES:
+                    stop = True
+                submit()
         except KeyboardInterrupt:
             # Queued tasks are dropped; a render already running on a worker thread cannot be
             # interrupted and finishes (publishing complete outputs only).
