@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from reportkit.execution import (
     run_notebook,
     shutdown,
     start_kernel,
+    sweep_orphaned_kernel_dirs,
 )
 from reportkit.manifest import read_manifest
 from reportkit.render import render_agency_year
@@ -76,6 +79,23 @@ def test_private_folder_holds_connection_file_and_short_socket_paths(
     finally:
         shutdown(km)
     assert not folder.exists()
+
+
+def test_folders_of_dead_processes_are_swept(tmp_path: Path) -> None:
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    orphan = tmp_path / f"{execution.KERNEL_DIR_PREFIX}{dead.stdout.strip()}-abcdefgh"
+    live = tmp_path / f"{execution.KERNEL_DIR_PREFIX}{os.getpid()}-abcdefgh"
+    other = tmp_path / f"{execution.KERNEL_DIR_PREFIX}x-abcdefgh"
+    for folder in (orphan, live, other):
+        folder.mkdir()
+        (folder / "kernel.json").write_text("{}")
+    assert sweep_orphaned_kernel_dirs(tmp_path) == [orphan]
+    assert not orphan.exists() and live.exists() and other.exists()
 
 
 def test_tcp_manager_keeps_a_private_folder_too(tmp_path: Path) -> None:

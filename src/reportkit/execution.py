@@ -235,10 +235,14 @@ def new_kernel_manager(
     transport, its five sockets; it is removed when the kernel's resources are cleaned up.
     """
     base = tempfile.gettempdir()
+    prefix = f"{KERNEL_DIR_PREFIX}{os.getpid()}-"
     # mkdtemp adds 8 characters to the prefix
-    if len(f"{base}/{KERNEL_DIR_PREFIX}12345678/k-99999") > _MAX_SOCKET_PATH:
+    if len(f"{base}/{prefix}12345678/k-99999") > _MAX_SOCKET_PATH:
         base = "/tmp"
-    folder = tempfile.mkdtemp(prefix=KERNEL_DIR_PREFIX, dir=base)
+    if base not in _SWEPT:
+        _SWEPT.add(base)
+        sweep_orphaned_kernel_dirs(base)
+    folder = tempfile.mkdtemp(prefix=prefix, dir=base)
     settings: dict[str, Any] = {
         "kernel_cwd": str(cwd),
         "private_dir": folder,
@@ -248,6 +252,32 @@ def new_kernel_manager(
     if transport == "ipc":
         settings["ip"] = os.path.join(folder, "k")
     return ThisPythonKernelManager(**settings)
+
+
+_SWEPT: set[str] = set()
+
+
+def sweep_orphaned_kernel_dirs(base: str | Path) -> list[Path]:
+    """Remove kernel folders in ``base`` whose process is gone; return them.
+
+    A process killed with its kernels (a batch worker on SIGKILL or SIGTERM) cannot clean up;
+    its folders are named after its pid. Only this user's folders, and only on POSIX.
+    """
+    removed: list[Path] = []
+    if os.name != "posix":
+        return removed
+    for folder in Path(base).glob(f"{KERNEL_DIR_PREFIX}*-*"):
+        pid = folder.name[len(KERNEL_DIR_PREFIX) :].split("-", 1)[0]
+        try:
+            if not pid.isdigit() or folder.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+        except OSError:  # another user's process, or the folder went away
+            continue
+    return removed
 
 
 @dataclass(frozen=True)
