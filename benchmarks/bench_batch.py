@@ -28,6 +28,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -86,12 +87,14 @@ class TreeMemory:
         self._thread.join()
 
 
-def run_naive(params: list[Path], out: Path) -> int:
+def run_naive(params: list[Path], out: Path) -> list[float]:
     """The six section notebooks of each agency-year, each by papermill in a new kernel."""
     import papermill
 
     notebooks = REPO / "notebooks"
+    seconds = []
     for path in params:
+        start = time.perf_counter()
         folder = out / path.parent.name
         folder.mkdir(parents=True)
         for nb in sorted(notebooks.glob("0*.ipynb")):
@@ -103,7 +106,29 @@ def run_naive(params: list[Path], out: Path) -> int:
                 cwd=str(notebooks),
                 progress_bar=False,
             )
-    return len(params)
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def render_stats(result: Any) -> dict[str, Any]:
+    """Median seconds of one render, of its six sections, and of combine + HTML + PDF."""
+    renders, sections, rest = [], [], []
+    for outcome in result.rendered:
+        renders.append(outcome.seconds)
+        manifest = json.loads((Path(outcome.out_dir) / "manifest.json").read_text("utf-8"))
+        timings = manifest.get("timings", {})
+        sections.append(sum(v for k, v in timings.items() if k[:1].isdigit()))
+        rest.append(sum(timings.get(k, 0.0) for k in ("combine", "html", "pdf")))
+    return {
+        "render_median": _median(renders),
+        "render_first": renders[0] if renders else None,
+        "sections_median": _median(sections),
+        "html_pdf_median": _median(rest),
+    }
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 2) if values else None
 
 
 def run_phase(mode: str, params_dir: Path, out: Path) -> dict[str, Any]:
@@ -115,8 +140,11 @@ def run_phase(mode: str, params_dir: Path, out: Path) -> dict[str, Any]:
     with TreeMemory() as memory:
         if mode == "naive":
             start = time.perf_counter()
-            done = run_naive(params, out)
+            each = run_naive(params, out)
             seconds = time.perf_counter() - start
+            done = len(each)
+            extra["render_median"] = _median(each)
+            extra["sections_median"] = _median(each)
         elif mode == "dask-2":
             import distributed
 
@@ -138,6 +166,7 @@ def run_phase(mode: str, params_dir: Path, out: Path) -> dict[str, Any]:
                 cluster.close()
             done = len(result.rendered)
             extra["failed"] = [o.message for o in result.failed]
+            extra.update(render_stats(result))
         else:
             jobs = 2 if mode.endswith("j2") else 1
             start = time.perf_counter()
@@ -147,6 +176,7 @@ def run_phase(mode: str, params_dir: Path, out: Path) -> dict[str, Any]:
             seconds = time.perf_counter() - start
             done = len(result.rendered)
             extra["failed"] = [o.message for o in result.failed]
+            extra.update(render_stats(result))
     largest_kib = max(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
@@ -200,7 +230,10 @@ def main() -> None:
         naive = next((r for r in rows if r["mode"] == "naive"), None)
         print()
         header = f"{'mode':<9} {'done':>4} {'total s':>8} {'s/agency-year':>14} {'vs naive':>9}"
-        print(f"{header} {'peak MiB largest':>17} {'peak MiB tree':>14}")
+        print(
+            f"{header} {'one render s':>13} {'sections s':>11} {'html+pdf s':>11}"
+            f" {'peak MiB largest':>17} {'peak MiB tree':>14}"
+        )
         for row in rows:
             per = row["seconds"] / max(1, row["done"])
             speedup = ""
@@ -208,9 +241,19 @@ def main() -> None:
                 speedup = f"{naive['seconds'] / naive['done'] / per:.1f}x"
             print(
                 f"{row['mode']:<9} {row['done']:>4} {row['seconds']:>8.1f} {per:>14.2f} "
-                f"{speedup:>9} {row['largest_mib']:>17} {row['tree_mib']:>14}"
+                f"{speedup:>9} {_cell(row.get('render_median')):>13}"
+                f" {_cell(row.get('sections_median')):>11} {_cell(row.get('html_pdf_median')):>11}"
+                f" {row['largest_mib']:>17} {row['tree_mib']:>14}"
             )
-        print("\nnaive: section notebooks only; the batch modes also make report.ipynb/html/pdf.")
+        print(
+            "\ns/agency-year: wall time of the run / agency-years (start-up included); one render,"
+            "\nsections, html+pdf: medians per agency-year. naive makes the section notebooks only;"
+            "\nthe batch modes also make report.ipynb/html/pdf."
+        )
+
+
+def _cell(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
 
 
 if __name__ == "__main__":

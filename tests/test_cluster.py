@@ -9,12 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil  # type: ignore[import-untyped]
 import pytest
 
 from reportkit.batch import run_batch
 from reportkit.cli import main
+from reportkit.cluster import PLUGIN_NAME
 from reportkit.freshness import code_parts
-from tests.test_batch_helpers import make_params, wait_no_kernels
+from tests.test_batch_helpers import make_params
 from tests.test_batch_kernel import _failing_notebooks, _notebooks
 
 pytestmark = pytest.mark.cluster
@@ -28,8 +30,23 @@ def notebooks(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _notebooks(tmp_path_factory.mktemp("cluster") / "notebooks")
 
 
+def worker_kernels() -> list[Any]:
+    """The kernels among this process's descendants (the local cluster's workers' kernels)."""
+    return [
+        p
+        for p in psutil.Process().children(recursive=True)
+        if "ipykernel_launcher" in " ".join(p.cmdline())
+    ]
+
+
+def wait_gone(processes: list[Any], seconds: float = 10.0) -> list[Any]:
+    """Those of ``processes`` still running after up to ``seconds``."""
+    _, alive = psutil.wait_procs(processes, timeout=seconds)
+    return list(alive)
+
+
 @pytest.fixture(scope="module")
-def scheduler(notebooks: Path) -> Iterator[str]:
+def scheduler() -> Iterator[str]:
     """The address of a scheduler with 2 single-threaded worker processes; all stopped after."""
     import distributed
 
@@ -41,12 +58,13 @@ def scheduler(notebooks: Path) -> Iterator[str]:
         host="127.0.0.1",
         dashboard_address=None,
     )
+    kernels: list[Any] = []
     try:
         yield str(cluster.scheduler_address)
+        kernels = worker_kernels()
     finally:
         cluster.close()
-    # the plugin's teardown shut the workers' warm kernels down
-    assert wait_no_kernels(notebooks, 10) == []
+    assert wait_gone(kernels) == [], "kernels outlived the cluster"
 
 
 @pytest.fixture
@@ -58,8 +76,13 @@ def pinned_code(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("pinned_code")
 def test_cluster_renders_all_then_none(
-    tmp_path: Path, scheduler: str, notebooks: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    scheduler: str,
+    notebooks: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("REPORTKIT_NOTEBOOKS", str(notebooks))
     params = make_params(tmp_path, AGENCIES)
     out = tmp_path / "outputs"
     args = ["batch", "--params", str(params), "--out", str(out), "--scheduler", scheduler]
@@ -84,6 +107,16 @@ def test_cluster_renders_all_then_none(
 
     second = run_batch(params, out, scheduler=scheduler, notebooks_dir=notebooks)
     assert second.rendered == [] and len(second.up_to_date) == 4 and second.exit_code == 0
+
+    # one warm kernel per worker, shut down by the plugin's teardown (the workers live on)
+    kernels = worker_kernels()
+    assert 1 <= len(kernels) <= 2
+    from distributed import Client
+
+    with Client(scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+        client.unregister_worker_plugin(PLUGIN_NAME)
+        assert len(client.nthreads()) == 2
+    assert wait_gone(kernels) == []
 
 
 def test_cluster_isolates_a_failing_agency(tmp_path: Path, scheduler: str) -> None:
