@@ -228,3 +228,22 @@ def wait_no_kernels(cwd_under: Path, seconds: float = 10.0) -> list[Any]:
     while (left := kernel_processes(cwd_under)) and time.monotonic() < deadline:
         time.sleep(0.2)
     return left
+
+
+def test_modules_left_out_of_the_inputs_key_are_never_imported_by_a_render() -> None:
+    """Leaving a module out of the key is only safe when rendering cannot run its code."""
+    import subprocess
+    import sys
+
+    from reportkit.freshness import NOT_REPORT_INPUTS, NOT_REPORT_PACKAGES
+
+    code = (
+        "import sys, reportkit.render, reportkit.execution, reportkit.notebook, reportkit.sections;"
+        "print('\\n'.join(m for m in sys.modules if m.startswith('reportkit')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    modules = {m.split(".")[1] for m in out if m.count(".") >= 1}
+    left_out = {name.removesuffix(".py") for name in NOT_REPORT_INPUTS} | set(NOT_REPORT_PACKAGES)
+    assert modules and not modules & left_out, modules & left_out
