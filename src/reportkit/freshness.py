@@ -34,7 +34,15 @@ REPO_NOTEBOOKS = PACKAGE_DIR.parents[1] / "notebooks"
 NOTEBOOKS_ENV = "REPORTKIT_NOTEBOOKS"
 # Modules that do not influence a rendered report (see the module docstring).
 NOT_REPORT_INPUTS = frozenset(
-    {"batch.py", "cluster.py", "discover.py", "freshness.py", "index.py", "summary.py", "progress.py"}
+    {
+        "batch.py",
+        "cluster.py",
+        "discover.py",
+        "freshness.py",
+        "index.py",
+        "summary.py",
+        "progress.py",
+    }
 )
 # Sub-packages rendering never imports: the command line and the import of published reports.
 NOT_REPORT_PACKAGES = frozenset({"cli", "importer"})
