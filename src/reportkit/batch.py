@@ -332,32 +332,28 @@ def _last_failure(directory: Path) -> str | None:
     return f"last run {status}" if status in FAILED_STATUSES else None
 
 
-def not_run_outcome(task: Task, message: str) -> Outcome:
-    """The outcome of a task that was never started."""
+def task_outcome(task: Task, status: Status, message: str) -> Outcome:
+    """The outcome of a task that has no result of its own: never started, or its worker died."""
     item = task.item
     return Outcome(
         item.agency_id,
         item.year,
         str(item.params),
         str(out_dir(task.out_root, item)),
-        "not run",
+        status,
         message=message,
         reason=task.reason,
     )
+
+
+def not_run_outcome(task: Task, message: str) -> Outcome:
+    """The outcome of a task that was never started."""
+    return task_outcome(task, "not run", message)
 
 
 def crashed_outcome(task: Task, message: str) -> Outcome:
     """The outcome of a task whose worker failed it without an outcome (it died, …)."""
-    item = task.item
-    return Outcome(
-        item.agency_id,
-        item.year,
-        str(item.params),
-        str(out_dir(task.out_root, item)),
-        "failed",
-        message=message,
-        reason=task.reason,
-    )
+    return task_outcome(task, "failed", message)
 
 
 def _died(task: Task, err: BaseException) -> Outcome:
