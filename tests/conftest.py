@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from reportkit.model import Report, paragraphs
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -43,3 +47,18 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden")) or (
         os.environ.get("REPORTKIT_UPDATE_GOLDEN") == "1"
     )
+
+
+def normalized_narrative(report: Report) -> dict[str, Any]:
+    """Sections 一, 五, 六 with each paragraph's whitespace normalized (for import comparisons)."""
+
+    def norm(text: str) -> list[str]:
+        return [re.sub(r"\s+", " ", p) for p in paragraphs(text)]
+
+    return {
+        "intro": norm(report.overview.intro),
+        "items": [(i.heading, norm(i.text), i.run_in) for i in report.overview.items],
+        "problems": norm(report.problems.intro),
+        "subsections": [(s.heading, norm(s.text)) for s in report.problems.subsections],
+        "other": norm(report.other_matters.text),
+    }

@@ -17,13 +17,11 @@ from reportkit.cli import main
 from reportkit.errors import ReportImportError
 from reportkit.export import normalized
 from reportkit.importer import ImportResult, import_report, import_text
-from reportkit.model import Proactive, Report, paragraphs
+from reportkit.model import Proactive, Report
 from reportkit.params import load_report
 
-HERE = Path(__file__).resolve()
-FIXTURES = HERE.parents[2] / "shared" / "fixtures" / "reports"
-SEED_TXT = HERE.parents[2] / "shared" / "seeds" / "000_083e95083e692b05.txt"
-SEED_PARAMS = HERE.parents[1] / "params" / "xigong-education" / "2024.yaml"
+from .conftest import FIXTURES, SEED_PARAMS, SEED_TXT, normalized_narrative
+
 REPORTS = sorted(FIXTURES.glob("*.txt"))
 # every cell of tables 三 and 四 must be read, and none flagged, for these
 EXACT = ("01_", "04_", "05_", "08_")
@@ -53,21 +51,6 @@ def imported() -> dict[str, ImportResult]:
     return {p.name: import_report(p, "fixture-agency") for p in REPORTS}
 
 
-def _narrative(report: Report) -> dict[str, Any]:
-    """Sections 一, 五, 六 with each paragraph's whitespace normalized."""
-
-    def norm(text: str) -> list[str]:
-        return [re.sub(r"\s+", " ", p) for p in paragraphs(text)]
-
-    return {
-        "intro": norm(report.overview.intro),
-        "items": [(i.heading, norm(i.text), i.run_in) for i in report.overview.items],
-        "problems": norm(report.problems.intro),
-        "subsections": [(s.heading, norm(s.text)) for s in report.problems.subsections],
-        "other": norm(report.other_matters.text),
-    }
-
-
 def test_there_are_fixtures() -> None:
     assert len(REPORTS) == 8
 
@@ -79,7 +62,7 @@ def test_seed_imports_to_the_seed_params() -> None:
     for key in ("year", "format", "proactive", "requests", "review_litigation"):
         assert got[key] == want[key], key
     assert result.uncertain == []
-    assert _narrative(result.report) == _narrative(seed)
+    assert normalized_narrative(result.report) == normalized_narrative(seed)
     assert result.report.agency.name == "西工区教育局"
     assert result.report.title == seed.title
 

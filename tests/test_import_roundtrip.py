@@ -3,7 +3,6 @@ the same tables and narrative (hypothesis over random valid reports)."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,8 @@ from reportkit.importer import import_report, import_text
 from reportkit.model import Report, paragraphs
 from reportkit.params import load_report
 from reportkit.sections import report_body_html
+
+from .conftest import normalized_narrative
 
 SEED = load_report(
     Path(__file__).resolve().parents[1] / "params" / "xigong-education" / "2024.yaml"
@@ -125,19 +126,6 @@ def browser_text(html: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _narrative(report: Report) -> dict[str, Any]:
-    def norm(value: str) -> list[str]:
-        return [re.sub(r"\s+", " ", p) for p in paragraphs(value)]
-
-    return {
-        "intro": norm(report.overview.intro),
-        "items": [(i.heading, norm(i.text), i.run_in) for i in report.overview.items],
-        "problems": norm(report.problems.intro),
-        "subsections": [(s.heading, norm(s.text)) for s in report.problems.subsections],
-        "other": norm(report.other_matters.text),
-    }
-
-
 def _tables(report: Report) -> dict[str, Any]:
     data = normalized(report)
     data.pop("agency")
@@ -150,7 +138,7 @@ def _assert_round_trip(report: Report, source: str) -> None:
     assert _tables(result.report) == _tables(report)
     assert result.report.proactive == report.proactive
     assert result.report.requests == report.requests
-    assert _narrative(result.report) == _narrative(report)
+    assert normalized_narrative(result.report) == normalized_narrative(report)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -197,5 +185,7 @@ def test_saved_gbk_page_with_site_chrome_imports_like_the_report(tmp_path: Path)
     assert result.encoding == "gb18030" and result.uncertain == []
     assert _tables(result.report) == _tables(SEED)
     # the site footer after section 六 is read as part of it (a reader can delete it)
-    assert _narrative(result.report) | {"other": []} == _narrative(SEED) | {"other": []}
+    assert normalized_narrative(result.report) | {"other": []} == normalized_narrative(SEED) | {
+        "other": []
+    }
     assert paragraphs(result.report.other_matters.text)[0] == "无"
