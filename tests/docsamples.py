@@ -11,7 +11,7 @@ from typing import Any
 from bs4 import BeautifulSoup, Tag
 
 from reportkit.model import Report
-from reportkit.params import load_report, parse_report, read_yaml
+from reportkit.model.params import load_report, parse_report, read_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_TXT = REPO.parent / "shared" / "seeds" / "000_083e95083e692b05.txt"

@@ -14,17 +14,17 @@ from pathlib import Path
 import pytest
 
 from reportkit.batch import BatchResult, Outcome, run_batch
-from reportkit.cli import main
-from reportkit.discover import AgencyYear, discover, parse_year
-from reportkit.errors import UsageError
-from reportkit.freshness import (
+from reportkit.batch.discover import AgencyYear, discover, parse_year
+from reportkit.batch.freshness import (
     STAMP_NAME,
     code_parts,
     default_notebooks_dir,
     inputs_key,
     read_stamp,
 )
-from reportkit.progress import PlainProgress
+from reportkit.batch.progress import PlainProgress
+from reportkit.cli import main
+from reportkit.errors import UsageError
 from tests.test_batch_helpers import REPO, FakeWork, make_params
 
 ALL = {
@@ -188,11 +188,13 @@ def test_key_covers_code_templates_and_version(params: Path) -> None:
 
 
 def test_notebooks_dir_rule_matches_render(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from reportkit import render
+    from reportkit.render import locations, pipeline
 
-    assert default_notebooks_dir() == render.default_notebooks_dir() == REPO / "notebooks"
+    assert default_notebooks_dir is locations.default_notebooks_dir
+    assert pipeline.default_notebooks_dir is locations.default_notebooks_dir
+    assert default_notebooks_dir() == REPO / "notebooks"
     monkeypatch.setenv("REPORTKIT_NOTEBOOKS", str(tmp_path))
-    assert default_notebooks_dir() == render.default_notebooks_dir() == tmp_path
+    assert default_notebooks_dir() == tmp_path
 
 
 @pytest.mark.parametrize(
@@ -346,7 +348,7 @@ def cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 @pytest.fixture
 def fake_default(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI's batch renders with the fake."""
-    monkeypatch.setattr("reportkit.batch._default_work", lambda: FakeWork())
+    monkeypatch.setattr("reportkit.batch.run.default_work", lambda: FakeWork())
 
 
 @pytest.mark.usefixtures("fake_default")
@@ -370,7 +372,7 @@ def test_cli_failure_exit_1(
     params: Path, out: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        "reportkit.batch._default_work", lambda: FakeWork(fail=frozenset({"a-bureau"}))
+        "reportkit.batch.run.default_work", lambda: FakeWork(fail=frozenset({"a-bureau"}))
     )
     code, stdout, _ = cli(["batch", "--params", str(params), "--out", str(out), "-j1"], capsys)
     assert code == 1
@@ -408,8 +410,8 @@ INTERRUPT_SCRIPT = """
 import sys
 sys.path.insert(0, {root!r})
 from tests.test_batch_helpers import FakeWork
-import reportkit.batch
-reportkit.batch._default_work = lambda: FakeWork(delay={delay})
+import reportkit.batch.run
+reportkit.batch.run.default_work = lambda: FakeWork(delay={delay})
 from reportkit.cli import main
 sys.exit(main(["batch", "--params", {params!r}, "--out", {out!r}, "-j", "2"]))
 """

@@ -18,10 +18,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from reportkit import execution
 from reportkit.batch import run_batch
+from reportkit.batch.freshness import code_parts
 from reportkit.cli import main
-from reportkit.freshness import code_parts
+from reportkit.render import execution
 from tests.test_batch_helpers import (
     REPO,
     DyingRender,
@@ -44,7 +44,7 @@ def test_batch_renders_all_then_nothing_then_exactly_what_changed(
     # The package's code is in the key; pin it so an edit elsewhere during this slow test does
     # not re-render everything (code changes are tested with the fake render).
     parts = code_parts()
-    monkeypatch.setattr("reportkit.batch.code_parts", lambda notebooks_dir=None: parts)
+    monkeypatch.setattr("reportkit.batch.run.code_parts", lambda notebooks_dir=None: parts)
     # a private copy of the notebooks: the kernels started here are those running in it
     notebooks = _notebooks(tmp_path / "notebooks")
     monkeypatch.setenv("REPORTKIT_NOTEBOOKS", str(notebooks))

@@ -11,10 +11,10 @@ import warnings
 import pytest
 from matplotlib.figure import Figure
 
-from reportkit import charts, fonts
 from reportkit.errors import FontError
-from reportkit.params import parse_report
-from reportkit.sections import report_body_html
+from reportkit.model.params import parse_report
+from reportkit.render import charts, fonts
+from reportkit.render.sections import report_body_html
 from tests.docsamples import demo_report, seed_data, seed_report, trial_report
 
 

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportkit import labels as L
 from reportkit.checks import TABLE_RULES, check_report, has_errors
-from reportkit.export import normalized, report_from_normalized
 from reportkit.model import Report
-from reportkit.params import load_report
+from reportkit.model import labels as L
+from reportkit.model.export import normalized, report_from_normalized
+from reportkit.model.params import load_report
 
 from .conftest import FIXTURES, SEED_PARAMS
 

@@ -13,9 +13,9 @@ import psutil  # type: ignore[import-untyped]
 import pytest
 
 from reportkit.batch import run_batch
+from reportkit.batch.cluster import PLUGIN_NAME
+from reportkit.batch.freshness import code_parts
 from reportkit.cli import main
-from reportkit.cluster import PLUGIN_NAME
-from reportkit.freshness import code_parts
 from tests.test_batch_helpers import make_params
 from tests.test_batch_kernel import _failing_notebooks, _notebooks
 
@@ -71,7 +71,7 @@ def scheduler() -> Iterator[str]:
 def pinned_code(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pin the code part of the inputs key (an edit elsewhere must not re-render)."""
     parts = code_parts()
-    monkeypatch.setattr("reportkit.batch.code_parts", lambda notebooks_dir=None: parts)
+    monkeypatch.setattr("reportkit.batch.run.code_parts", lambda notebooks_dir=None: parts)
 
 
 @pytest.mark.usefixtures("pinned_code")

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from reportkit import execution
 from reportkit.errors import RenderError
-from reportkit.execution import (
+from reportkit.render import execution
+from reportkit.render.execution import (
     KernelSession,
     StartFailure,
     ThisPythonKernelManager,
@@ -24,8 +24,8 @@ from reportkit.execution import (
     start_kernel,
     sweep_orphaned_kernel_dirs,
 )
-from reportkit.manifest import read_manifest
-from reportkit.render import render_agency_year
+from reportkit.render.manifest import read_manifest
+from reportkit.render.pipeline import render_agency_year
 
 DIED = "Kernel died before replying to kernel_info"
 
@@ -108,7 +108,7 @@ def test_start_retries_a_kernel_that_died(
     launch: FakeLaunch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     failures: list[StartFailure] = []
-    with caplog.at_level(logging.WARNING, logger="reportkit.execution"):
+    with caplog.at_level(logging.WARNING, logger="reportkit.render.execution"):
         km = start_kernel(tmp_path, failures=failures)
     try:
         assert launch.managers[-1] is km and len(launch.managers) == 2

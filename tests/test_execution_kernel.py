@@ -1,4 +1,4 @@
-"""Many kernels started at once, through :func:`reportkit.execution.start_kernel`.
+"""Many kernels started at once, through :func:`reportkit.render.execution.start_kernel`.
 
 With TCP, jupyter_client picks ports that the kernel binds later; under concurrent starts
 another kernel or client may take one first ("Address already in use", the kernel dies
@@ -20,8 +20,8 @@ from typing import Any, ClassVar
 import pytest
 from jupyter_core.utils import run_sync
 
-from reportkit import execution
-from reportkit.execution import (
+from reportkit.render import execution
+from reportkit.render.execution import (
     KERNEL_TRANSPORT,
     StartFailure,
     ThisPythonKernelManager,
@@ -37,7 +37,7 @@ KERNELS = 9
 OTHER_PROCESS = """
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from reportkit.execution import shutdown, start_kernel
+from reportkit.render.execution import shutdown, start_kernel
 with ThreadPoolExecutor(3) as pool:
     kms = list(pool.map(lambda _: start_kernel(sys.argv[1], attempts=1), range(3)))
 for km in kms:

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from reportkit import labels as L
 from reportkit.cli import main
-from reportkit.export import normalized
-from reportkit.params import load_report
+from reportkit.model import labels as L
+from reportkit.model.export import normalized
+from reportkit.model.params import load_report
 
 from .conftest import SEED_PARAMS, SEED_TXT
 

@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportkit import labels as L
 from reportkit.cli import main
 from reportkit.errors import ReportImportError
-from reportkit.export import normalized
 from reportkit.importer import ImportResult, import_report, import_text
 from reportkit.model import Proactive, Report
-from reportkit.params import load_report
+from reportkit.model import labels as L
+from reportkit.model.export import normalized
+from reportkit.model.params import load_report
 
 from .conftest import FIXTURES, SEED_PARAMS, SEED_TXT, normalized_narrative
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reportkit.cli import main
-from reportkit.params import load_report
+from reportkit.model.params import load_report
 
 HERE = Path(__file__).resolve()
 FIXTURES = HERE.parents[2] / "shared" / "fixtures" / "reports"

@@ -11,12 +11,12 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportkit import labels as L
-from reportkit.export import normalized
 from reportkit.importer import import_report, import_text
 from reportkit.model import Report, paragraphs
-from reportkit.params import load_report
-from reportkit.sections import report_body_html
+from reportkit.model import labels as L
+from reportkit.model.export import normalized
+from reportkit.model.params import load_report
+from reportkit.render.sections import report_body_html
 
 from .conftest import normalized_narrative
 

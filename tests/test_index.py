@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 
 from reportkit.batch import run_batch
-from reportkit.export import normalized
-from reportkit.index import MAX_CHART_ROWS, _top, charts, write_indexes, write_year
-from reportkit.params import load_report
-from reportkit.summary import CSV_HEAD, FIGURES, collect_year, district_report, district_total
+from reportkit.batch.index import write_indexes, write_year
+from reportkit.batch.index_charts import MAX_CHART_ROWS, _top, charts
+from reportkit.batch.summary import CSV_HEAD, FIGURES, collect_year, district_report, district_total
+from reportkit.model.export import normalized
+from reportkit.model.params import load_report
 from tests.test_batch_helpers import AGENCIES, FakeWork, make_params
 
 

@@ -7,16 +7,16 @@ from decimal import Decimal
 import pytest
 from bs4 import Tag
 
-from reportkit import labels as L
-from reportkit.narrative import (
+from reportkit.model import labels as L
+from reportkit.model.params import parse_report
+from reportkit.render.narrative import (
     other_html,
     overview_html,
     problems_html,
     run_in_heading,
     title_html,
 )
-from reportkit.params import parse_report
-from reportkit.sections import SECTION_COUNT, report_body_html, section_html
+from reportkit.render.sections import SECTION_COUNT, report_body_html, section_html
 from tests.docsamples import normalize, seed_data, seed_paragraphs, seed_report, soup
 
 

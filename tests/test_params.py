@@ -10,7 +10,7 @@ import pytest
 
 from reportkit.cli import main
 from reportkit.errors import ParamsError
-from reportkit.params import dump_report, load_report, read_yaml
+from reportkit.model.params import dump_report, load_report, read_yaml
 
 from .conftest import SEED_PARAMS
 

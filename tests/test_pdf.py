@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from reportkit.errors import RenderError
-from reportkit.pdf import html_to_pdf, html_to_pdf_bytes
-from reportkit.sections import report_body_html
-from reportkit.stylesheet import standalone_html
+from reportkit.render.html import standalone_html
+from reportkit.render.pdf import html_to_pdf, html_to_pdf_bytes
+from reportkit.render.sections import report_body_html
 from tests.docsamples import REPO, demo_report, seed_paragraphs, seed_report, squash
 
 pytestmark = [
@@ -88,7 +88,7 @@ def test_two_renders_are_byte_identical(seed_pdf: Path, tmp_path: Path) -> None:
 def test_charts_pdf_identical_across_processes() -> None:
     code = (
         "import hashlib, sys\n"
-        "from reportkit.pdf import html_to_pdf_bytes\n"
+        "from reportkit.render.pdf import html_to_pdf_bytes\n"
         "from tests.test_pdf import _demo_html\n"
         "sys.stdout.write(hashlib.sha256(html_to_pdf_bytes(_demo_html())).hexdigest())\n"
     )
@@ -106,7 +106,7 @@ def test_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     def broken(html: str, base_url: str | None = None) -> bytes:
         raise RenderError("PDF could not be produced: boom")
 
-    monkeypatch.setattr("reportkit.pdf.html_to_pdf_bytes", broken)
+    monkeypatch.setattr("reportkit.render.pdf.html_to_pdf_bytes", broken)
     with pytest.raises(RenderError):
         html_to_pdf("<p>x</p>", target)
     assert target.read_bytes() == b"%PDF- previous good report"

@@ -16,14 +16,15 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from reportkit import labels as L
 from reportkit.cli import main
-from reportkit.execution import kernel_session, run_notebook
-from reportkit.manifest import read_manifest
 from reportkit.model import Report
-from reportkit.params import load_report
-from reportkit.render import NOTEBOOKS_ENV, RenderResult, render_agency_year
-from reportkit.tables import cell_text
+from reportkit.model import labels as L
+from reportkit.model.params import load_report
+from reportkit.render.execution import kernel_session, run_notebook
+from reportkit.render.locations import NOTEBOOKS_ENV
+from reportkit.render.manifest import read_manifest
+from reportkit.render.pipeline import RenderResult, render_agency_year
+from reportkit.render.tables import cell_text
 
 pytestmark = [pytest.mark.kernel, pytest.mark.pdf]
 

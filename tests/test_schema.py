@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from reportkit.schema import params_schema, schema_text
+from reportkit.model.schema import params_schema, schema_text
 
 from .conftest import REPO
 

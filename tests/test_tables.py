@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from bs4 import Tag
 
-from reportkit import labels as L
-from reportkit.params import parse_report
-from reportkit.tables import cell_text, table2_html, table3_html, table4_html
+from reportkit.model import labels as L
+from reportkit.model.params import parse_report
+from reportkit.render.tables import cell_text, table2_html, table3_html, table4_html
 from tests.docsamples import (
     grid,
     numbered_report,

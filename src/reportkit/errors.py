@@ -95,10 +95,6 @@ class RenderError(ReportkitError, RuntimeError):
         super().__init__(message)
 
 
-class StrictModeError(ReportkitError, ValueError):
-    """``--strict`` refused to render because a rule error was found."""
-
-
 class FontError(ReportkitError, OSError):
     """No CJK font is installed, so charts and the PDF would show missing-glyph boxes."""
 

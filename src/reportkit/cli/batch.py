@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..batch import BatchInterrupted, BatchResult, Outcome, run_batch
-from ..progress import progress_for
+from ..batch.progress import progress_for
 from . import command
 
 

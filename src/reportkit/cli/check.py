@@ -10,8 +10,8 @@ from typing import Any
 
 from ..checks import Finding, check_report, has_errors
 from ..errors import ReportkitError
-from ..export import normalized
-from ..params import load_previous, load_report
+from ..model.export import normalized
+from ..model.params import load_previous, load_report
 from . import EXIT_INPUT, EXIT_OK, EXIT_RULES, _print_json, command
 
 # ---------------------------------------------------------------- check
@@ -95,7 +95,7 @@ def _setup_schema(sub: argparse._SubParsersAction[Any]) -> None:
 @command(_setup_schema)
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print the JSON Schema generated from the model."""
-    from ..schema import schema_text
+    from ..model.schema import schema_text
 
     text = schema_text()
     if args.output:

@@ -11,7 +11,7 @@ from ..errors import UsageError
 from ..importer import import_report
 from ..importer.write import check_target, default_target, params_text, write_params
 from ..model import slug_ok
-from ..params import load_report
+from ..model.params import load_report
 from . import EXIT_OK, EXIT_UNCERTAIN, command
 
 

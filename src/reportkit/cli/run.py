@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from . import EXIT_INPUT, EXIT_OK, EXIT_RULES, command
 
 if TYPE_CHECKING:
-    from ..render import RenderResult
+    from ..render.pipeline import RenderResult
 
 EXIT_FOR_STATUS = {
     "rendered": EXIT_OK,
@@ -41,7 +41,7 @@ def _setup_run(sub: argparse._SubParsersAction[Any]) -> None:
 @command(_setup_run)
 def cmd_run(args: argparse.Namespace) -> int:
     """Exit 0 rendered; 1 render failed or --strict refusal; 2 unusable input."""
-    from ..render import render_agency_year  # papermill and nbformat load in seconds
+    from ..render.pipeline import render_agency_year  # papermill and nbformat load in seconds
 
     result = render_agency_year(args.params, args.out, strict=args.strict)
     _print_result(result)

@@ -2,6 +2,13 @@
 
 :func:`import_report` never guesses silently: a cell it cannot read with certainty is left as
 it could best be read (blank when nothing fits) and its path is listed in ``uncertain``.
+
+Owns, in the order an import runs them: ``decode`` (UTF-8 or GB18030), ``html`` (a saved page to
+text), ``lines`` (cleaning and splitting lines), ``sections`` (the six sections and their
+narrative), ``detect`` (title, year, format), ``tables`` with ``cells`` and ``columns`` (tables
+二, 三, 四), ``write`` (the params file).
+
+May import: :mod:`reportkit.model` and :mod:`reportkit.errors`.
 """
 
 from __future__ import annotations
@@ -13,9 +20,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .. import labels as L
 from ..errors import ReportImportError
 from ..model import Report
+from ..model import labels as L
 from .decode import decode_bytes
 from .detect import Title, detect_format, find_title, is_date_line
 from .html import html_to_text, looks_like_html

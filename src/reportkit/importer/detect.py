@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..labels import Format
+from ..model.labels import Format
 from .lines import cjk_key
 
 _TITLE = re.compile(

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .. import labels as L
-from ..labels import Format
+from ..model import labels as L
+from ..model.labels import Format
 from .cells import CellValue, Fit, field_value, fit_row, row_sum
 from .columns import number_centres, place
 from .lines import Field, Line, cjk_key, normalize_width, split_line, strip_numbering

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import ReportImportError
 from ..model import Report
-from ..params import dump_report, schema_ref_for
+from ..model.params import dump_report, schema_ref_for
 from . import ImportResult
 
 

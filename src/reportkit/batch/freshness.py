@@ -1,0 +1,185 @@
+"""Is an agency-year's output up to date? The inputs key and the stamp beside the outputs.
+
+The key is a sha256 over everything a rendered report depends on:
+
+- the params file, the same agency's earlier years (R5 reads last year's file, the
+  year-over-year charts every consecutive earlier year; a missing year counts too) and the
+  agency-year's ledger files;
+- the section notebooks, the report's templates and stylesheet (``reportkit/render/templates``),
+  the reportkit version and the source files of the stages a render runs: ``model``, ``checks``,
+  ``render`` and the package's root modules (:data:`REPORT_PACKAGES`). The batch itself, the
+  CLI, the importer of published reports and the demo generator are left out: changing them does
+  not change a report (a test holds a render's imports to :data:`REPORT_PACKAGES`).
+
+After a successful render the stamp ``.inputs-key`` (JSON: the key and its parts) is written
+beside the outputs. An agency-year is up to date when the stamp matches and ``report.html``,
+``report.pdf`` and ``manifest.json`` exist and are not empty.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+from ..render.locations import TEMPLATES, default_notebooks_dir, output_dir, template_files
+from ..render.manifest import sha256_file
+from .discover import AgencyYear
+
+STAMP_NAME = ".inputs-key"
+REQUIRED_OUTPUTS = ("report.html", "report.pdf", "manifest.json")
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+# The sub-packages whose code a render runs; modules directly in the package count too.
+REPORT_PACKAGES = frozenset({"model", "checks", "render"})
+ABSENT = "absent"
+
+
+def _digest_files(root: Path, files: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(sha256_file(path).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def code_parts(notebooks_dir: str | Path | None = None) -> dict[str, str]:
+    """The parts of the key shared by every agency-year: notebooks, templates, code, version."""
+    notebooks = Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()
+    sources = [p for p in PACKAGE_DIR.rglob("*.py") if is_report_code(p)]
+    return {
+        "notebooks": _digest_files(notebooks, notebooks.glob("*.ipynb"))
+        if notebooks.is_dir()
+        else ABSENT,
+        "templates": _digest_files(TEMPLATES, template_files()),
+        "code": _digest_files(PACKAGE_DIR, sources),
+        "version": __version__,
+    }
+
+
+def is_report_code(path: Path) -> bool:
+    """True for a source file of the package that a render runs (see :data:`REPORT_PACKAGES`)."""
+    parts = path.relative_to(PACKAGE_DIR).parts
+    return len(parts) == 1 or parts[0] in REPORT_PACKAGES
+
+
+@dataclass(frozen=True)
+class InputsKey:
+    """The key of one agency-year and the parts it was computed from."""
+
+    key: str
+    parts: dict[str, str]
+
+    def as_json(self) -> dict[str, object]:
+        """The stamp file's content."""
+        return {"key": self.key, "parts": dict(sorted(self.parts.items()))}
+
+
+def _file_part(path: Path) -> str:
+    return sha256_file(path) if path.is_file() else ABSENT
+
+
+def history_part(item: AgencyYear) -> str:
+    """The digest of the same agency's consecutive earlier years (what rendering loads).
+
+    R5 reads last year; the year-over-year charts read every consecutive earlier year. The first
+    missing year ends the chain, so adding last year's file changes the digest too.
+    """
+    digest = hashlib.sha256()
+    year = item.year - 1
+    while True:
+        path = item.params.with_name(f"{year}.yaml")
+        if not path.is_file():
+            break
+        digest.update(f"{year}:{sha256_file(path)}\n".encode())
+        year -= 1
+    return digest.hexdigest()
+
+
+def inputs_key(
+    item: AgencyYear,
+    shared: Mapping[str, str],
+    extra_inputs: Iterable[Path] = (),
+) -> InputsKey:
+    """The key of ``item`` given the :func:`code_parts` and any extra input files.
+
+    Extra inputs (ledgers found beside the params file, and ``extra_inputs``) enter by their
+    name relative to the agency folder, or their absolute path when outside it.
+    """
+    parts = dict(shared)
+    parts["params"] = _file_part(item.params)
+    parts["previous"] = history_part(item)
+    folder = item.params.parent
+    for path in sorted({*item.ledgers(), *(Path(p) for p in extra_inputs)}):
+        try:
+            name = path.relative_to(folder).as_posix()
+        except ValueError:
+            name = str(path.resolve())
+        parts[f"input:{name}"] = _file_part(path)
+    text = json.dumps(sorted(parts.items()), ensure_ascii=False)
+    return InputsKey(hashlib.sha256(text.encode()).hexdigest(), parts)
+
+
+def out_dir(out_root: str | Path, item: AgencyYear) -> Path:
+    """``<out_root>/<year>/<agency-id>``."""
+    return output_dir(out_root, item.agency_id, item.year)
+
+
+def read_stamp(directory: Path) -> InputsKey | None:
+    """The stamp in ``directory``, or None when missing or damaged."""
+    try:
+        data = json.loads((directory / STAMP_NAME).read_text(encoding="utf-8"))
+        key, parts = data["key"], data["parts"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(key, str) or not isinstance(parts, dict):
+        return None
+    return InputsKey(key, {str(k): str(v) for k, v in parts.items()})
+
+
+def write_stamp(directory: Path, key: InputsKey) -> None:
+    """Write the stamp atomically (write aside, then rename)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = directory / f"{STAMP_NAME}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(key.as_json(), indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, directory / STAMP_NAME)
+
+
+def remove_stamp(directory: Path) -> None:
+    """Forget that ``directory`` is up to date (before re-rendering it)."""
+    (directory / STAMP_NAME).unlink(missing_ok=True)
+
+
+PART_REASONS = {
+    "params": "params changed",
+    "previous": "an earlier year's params changed",
+    "notebooks": "notebooks changed",
+    "templates": "template changed",
+    "code": "reportkit code changed",
+    "version": "reportkit version changed",
+}
+
+
+def stale_reason(directory: Path, key: InputsKey) -> str | None:
+    """Why ``directory`` must be rendered again, or None when it is up to date."""
+    for name in REQUIRED_OUTPUTS:
+        path = directory / name
+        if not path.is_file():
+            return "never rendered" if name == "report.html" else f"{name} missing"
+        if path.stat().st_size == 0:
+            return f"{name} is empty"
+    stamp = read_stamp(directory)
+    if stamp is None:
+        return "no inputs key"
+    if stamp.key == key.key:
+        return None
+    changed = sorted(
+        k for k in {*stamp.parts, *key.parts} if stamp.parts.get(k) != key.parts.get(k)
+    )
+    reasons = [PART_REASONS.get(k, f"{k.removeprefix('input:')} changed") for k in changed]
+    return ", ".join(reasons) or "inputs changed"

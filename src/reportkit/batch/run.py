@@ -1,0 +1,193 @@
+"""``reportkit batch``: every agency-year of a params folder, parallel, incremental, failure-isolated.
+
+:func:`run_batch` discovers the agency-years (:mod:`.discover`), skips those that are up to date
+(:mod:`.freshness`), hands the rest to this process, a local pool (:mod:`.pool`) or a Dask cluster
+(:mod:`.cluster`), and finally writes the reviewers' index and ``summary.csv`` of every year it
+covered (:mod:`.index`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..render.locations import default_notebooks_dir
+from .discover import AgencyYear, discover, parse_year
+from .freshness import code_parts, inputs_key, out_dir, stale_reason
+from .pool import run_pool, run_serial
+from .progress import NullProgress, ProgressSink
+from .units import FAILED_STATUSES, LAST_RUN_NAME, Outcome, Task, WorkFn, default_work
+
+if TYPE_CHECKING:
+    from .cluster import DaskRunner
+
+
+@dataclass
+class BatchResult:
+    """Every agency-year of the batch with its outcome, the wall time and the pages written."""
+
+    outcomes: list[Outcome]
+    seconds: float
+    indexes: dict[int, Path] = field(default_factory=dict)
+    summaries: dict[int, Path] = field(default_factory=dict)
+    root_index: Path | None = None
+
+    def with_status(self, *statuses: str) -> list[Outcome]:
+        """The outcomes having one of ``statuses``."""
+        return [o for o in self.outcomes if o.status in statuses]
+
+    @property
+    def rendered(self) -> list[Outcome]:
+        """Rendered in this run."""
+        return self.with_status("rendered")
+
+    @property
+    def up_to_date(self) -> list[Outcome]:
+        """Skipped: their outputs were up to date."""
+        return self.with_status("up to date")
+
+    @property
+    def failed(self) -> list[Outcome]:
+        """Failed, invalid params, or refused by ``strict``."""
+        return self.with_status(*FAILED_STATUSES)
+
+    @property
+    def not_run(self) -> list[Outcome]:
+        """Not attempted (``fail_fast`` stopped the batch first)."""
+        return self.with_status("not run")
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything is rendered or up to date, 1 otherwise."""
+        return 0 if all(o.status in ("rendered", "up to date") for o in self.outcomes) else 1
+
+
+def plan(
+    items: Sequence[AgencyYear],
+    out_root: str | Path,
+    *,
+    force: bool = False,
+    strict: bool = False,
+    notebooks_dir: str | Path | None = None,
+    extra_inputs: Callable[[AgencyYear], Sequence[Path]] | None = None,
+) -> tuple[list[Task], list[Outcome]]:
+    """Split ``items`` into tasks to render and outcomes of those already up to date."""
+    shared = code_parts(notebooks_dir)
+    tasks: list[Task] = []
+    fresh: list[Outcome] = []
+    for item in items:
+        key = inputs_key(item, shared, extra_inputs(item) if extra_inputs else ())
+        directory = out_dir(out_root, item)
+        reason = "forced" if force else stale_reason(directory, key)
+        if reason is not None and not force:
+            reason = _last_failure(directory) or reason
+        if reason is None:
+            fresh.append(
+                Outcome(item.agency_id, item.year, str(item.params), str(directory), "up to date")
+            )
+        else:
+            nb = str(notebooks_dir) if notebooks_dir is not None else None
+            tasks.append(Task(item, str(out_root), key, reason, strict, nb))
+    return tasks, fresh
+
+
+def _last_failure(directory: Path) -> str | None:
+    """``last run failed`` (or invalid, refused) when the previous attempt did not render."""
+    try:
+        status = json.loads((directory / LAST_RUN_NAME).read_text(encoding="utf-8"))["status"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return f"last run {status}" if status in FAILED_STATUSES else None
+
+
+def run_batch(
+    params_dir: str | Path = "params",
+    out_root: str | Path = "outputs",
+    year: int | str | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    fail_fast: bool = False,
+    strict: bool = False,
+    work: WorkFn | None = None,
+    progress: ProgressSink | None = None,
+    *,
+    notebooks_dir: str | Path | None = None,
+    extra_inputs: Callable[[AgencyYear], Sequence[Path]] | None = None,
+    write_index: bool = True,
+    scheduler: str | None = None,
+    warm_kernels: bool = True,
+) -> BatchResult:
+    """Render every agency-year under ``params_dir`` that is not up to date.
+
+    ``work`` is the unit of work (default ``reportkit.render.render_agency_year``); it must be
+    picklable when ``jobs`` > 1 or on a cluster. ``jobs`` defaults to the number of cores; with
+    1 the work runs in this process. A failed agency-year does not stop the others unless
+    ``fail_fast``. Afterwards the index and ``summary.csv`` of every year covered are written
+    (from what is on disk, so agency-years skipped as up to date are included).
+
+    With ``warm_kernels`` each worker (and this process, with one job) keeps one kernel across
+    its renders instead of starting one per section notebook; every kernel is shut down before
+    this returns, also on failure and Ctrl-C.
+
+    With ``scheduler`` (``tcp://HOST:PORT``) the agency-years run on that Dask cluster
+    (:mod:`reportkit.cluster`; ``jobs``, when given, caps how many run at once). The workers
+    read the params and notebooks and write the outputs at the same absolute paths as here:
+    a shared filesystem is assumed. The scheduler is contacted only when something is to render.
+
+    Raises :class:`~reportkit.errors.UsageError` for unusable arguments (an unreachable
+    scheduler included) and :class:`BatchInterrupted` on Ctrl-C (after stopping the workers).
+    """
+    started = time.monotonic()
+    chosen_year = parse_year(year)
+    if scheduler is not None:
+        params_dir = Path(params_dir).resolve()
+        out_root = Path(out_root).resolve()
+        notebooks_dir = Path(notebooks_dir or default_notebooks_dir()).resolve()
+    items = discover(params_dir, chosen_year)
+    n_jobs = max(1, jobs if jobs is not None else (os.cpu_count() or 1))
+    sink: ProgressSink = progress if progress is not None else NullProgress()
+    tasks, fresh = plan(
+        items,
+        out_root,
+        force=force,
+        strict=strict,
+        notebooks_dir=notebooks_dir,
+        extra_inputs=extra_inputs,
+    )
+    cluster: DaskRunner | None = None
+    if tasks and scheduler is not None:
+        from .cluster import DaskRunner
+
+        cluster = DaskRunner.connect(scheduler)
+    sink.start(len(tasks), len(fresh))
+    try:
+        done: list[Outcome] = []
+        if tasks:  # the renderer is imported only when there is something to render
+            fn = work if work is not None else default_work()
+            if cluster is not None:
+                done = cluster.run(fn, tasks, jobs, fail_fast, sink, warm_kernels)
+            elif n_jobs == 1 or len(tasks) == 1:
+                done = run_serial(fn, tasks, fail_fast, sink, warm_kernels)
+            else:
+                n = min(n_jobs, len(tasks))
+                done = run_pool(fn, tasks, n, fail_fast, sink, warm_kernels)
+    finally:
+        sink.close()
+        if cluster is not None:
+            cluster.close()
+    outcomes = sorted([*fresh, *done], key=lambda o: (o.year, o.agency_id))
+    result = BatchResult(outcomes, seconds=0.0)
+    if write_index:
+        from .index import write_indexes
+
+        years = sorted({item.year for item in items})
+        result.indexes, result.summaries, result.root_index = write_indexes(
+            params_dir, out_root, years
+        )
+    result.seconds = round(time.monotonic() - started, 3)
+    return result

@@ -1,0 +1,194 @@
+"""The unit of work of a batch: one picklable :class:`Task` in, one picklable :class:`Outcome` out.
+
+:func:`execute` calls the render function (``reportkit.render.pipeline.render_agency_year``
+unless another one is given), then records the attempt beside the outputs (``.last-run.json``)
+and, after a successful render only, the inputs key (``.inputs-key``, see :mod:`.freshness`).
+The same unit runs in this process, in a local process pool (:mod:`.pool`) and on Dask workers
+(:mod:`.cluster`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from .discover import AgencyYear
+from .freshness import InputsKey, out_dir, remove_stamp, write_stamp
+
+LAST_RUN_NAME = ".last-run.json"
+
+Status = Literal["rendered", "up to date", "failed", "invalid", "refused", "not run"]
+FAILED_STATUSES = frozenset({"failed", "invalid", "refused"})
+_RENDER_STATUSES: dict[str, Status] = {
+    "rendered": "rendered",
+    "failed": "failed",
+    "invalid": "invalid",
+    "refused": "refused",
+}
+
+
+class RenderResultLike(Protocol):
+    """The fields of ``reportkit.render.RenderResult`` that batch reads."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def failed_notebook(self) -> str | None: ...
+    @property
+    def findings(self) -> list[dict[str, Any]]: ...
+    @property
+    def timings(self) -> dict[str, float]: ...
+
+
+class WorkFn(Protocol):
+    """``render_agency_year``'s signature: one params file → its outputs under ``out_root``."""
+
+    def __call__(
+        self,
+        params_path: str,
+        out_root: str = ...,
+        *,
+        strict: bool = ...,
+        notebooks_dir: str | None = ...,
+    ) -> RenderResultLike: ...
+
+
+@dataclass(frozen=True)
+class Task:
+    """One agency-year to render, with the key to stamp after success. Picklable."""
+
+    item: AgencyYear
+    out_root: str
+    key: InputsKey
+    reason: str
+    strict: bool = False
+    notebooks_dir: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one agency-year in this batch. Plain, picklable data."""
+
+    agency_id: str
+    year: int
+    params: str
+    out_dir: str
+    status: Status
+    message: str = ""
+    reason: str = ""
+    failed_notebook: str | None = None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> int:
+        """Rule errors among the findings."""
+        return sum(f.get("severity") == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        """Rule warnings among the findings."""
+        return sum(f.get("severity") == "warning" for f in self.findings)
+
+    def as_json(self) -> dict[str, Any]:
+        """The content of ``.last-run.json``."""
+        return asdict(self)
+
+
+def default_work() -> WorkFn:
+    from ..render.pipeline import render_agency_year
+
+    work: WorkFn = render_agency_year
+    return work
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def execute(work: WorkFn, task: Task) -> Outcome:
+    """Render one agency-year with ``work`` and record it. Never raises for a failed render."""
+    item = task.item
+    directory = out_dir(task.out_root, item)
+    start = time.monotonic()
+    remove_stamp(directory)
+    failed_notebook: str | None = None
+    findings: list[dict[str, Any]] = []
+    status: Status
+    try:
+        result = work(
+            str(item.params), task.out_root, strict=task.strict, notebooks_dir=task.notebooks_dir
+        )
+        known = _RENDER_STATUSES.get(result.status)
+        if known is None:
+            status, message = "failed", f"unknown render status {result.status!r}"
+        else:
+            status, message = known, result.message
+        failed_notebook = result.failed_notebook
+        findings = list(result.findings)
+    except Exception as err:  # a bug in the work function must not stop the batch
+        status, message = "failed", f"{type(err).__name__}: {err}"
+    outcome = Outcome(
+        agency_id=item.agency_id,
+        year=item.year,
+        params=str(item.params),
+        out_dir=str(directory),
+        status=status,
+        message=" ".join(message.split()),
+        reason=task.reason,
+        failed_notebook=failed_notebook,
+        findings=findings,
+        seconds=round(time.monotonic() - start, 3),
+    )
+    _write_json(directory / LAST_RUN_NAME, outcome.as_json())
+    if status == "rendered":
+        write_stamp(directory, task.key)
+    return outcome
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl-C: the workers were stopped; what was rendered stays, the next run picks up."""
+
+    def __init__(self, rendered: int, remaining: int) -> None:
+        super().__init__(rendered, remaining)
+        self.rendered = rendered
+        self.remaining = remaining
+
+    def __str__(self) -> str:
+        return (
+            f"Interrupted: {self.rendered} rendered, {self.remaining} not finished; "
+            "nothing half-written was kept. Run the same command again to continue."
+        )
+
+
+def task_outcome(task: Task, status: Status, message: str) -> Outcome:
+    """The outcome of a task that has no result of its own: never started, or its worker died."""
+    item = task.item
+    return Outcome(
+        item.agency_id,
+        item.year,
+        str(item.params),
+        str(out_dir(task.out_root, item)),
+        status,
+        message=message,
+        reason=task.reason,
+    )
+
+
+def not_run_outcome(task: Task, message: str) -> Outcome:
+    """The outcome of a task that was never started."""
+    return task_outcome(task, "not run", message)
+
+
+def crashed_outcome(task: Task, message: str) -> Outcome:
+    """The outcome of a task whose worker failed it without an outcome (it died, …)."""
+    return task_outcome(task, "failed", message)

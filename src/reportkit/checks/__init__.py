@@ -1,0 +1,29 @@
+"""The 勾稽 checks R1–R9 of DESIGN.md: findings only, never a changed number.
+
+Where each rule lives:
+
+- R1, R2, R3 (table 三 within one year) — ``table3``;
+- R4 (table 四) — ``table4``;
+- R5, R6 (across years of one agency) — ``cross_year``;
+- R7 (the narrative's numbers vs the tables) — ``narrative``;
+- R8 (every cell present) — ``cells``;
+- R9 (sections 五 and 六 say what they must) — ``sections``;
+- :class:`Finding`, rule ids, severities and titles — ``finding``; the registry and
+  :func:`check_report` — ``rules``.
+
+May import: :mod:`reportkit.model` and :mod:`reportkit.errors`.
+"""
+
+from .finding import RULE_TITLES, SEVERITY, Finding, Severity
+from .rules import RULES, TABLE_RULES, check_report, has_errors
+
+__all__ = [
+    "RULES",
+    "RULE_TITLES",
+    "SEVERITY",
+    "TABLE_RULES",
+    "Finding",
+    "Severity",
+    "check_report",
+    "has_errors",
+]

@@ -1,0 +1,291 @@
+"""pydantic's validation errors → one :class:`~reportkit.errors.ParamsError` each.
+
+A message names the file, the field (with the official label of a table cell), the bad value and
+the fix; an unknown key gets the nearest valid one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import ParamsError
+from . import labels as L
+from .report import Report
+
+SECTION_NAMES: dict[str, str] = {
+    "agency": "agency (机关)",
+    "year": "year (年度)",
+    "overview": "section 一、总体情况 (overview)",
+    "proactive": "section 二 table 主动公开政府信息情况 (proactive)",
+    "requests": "section 三 table 收到和处理政府信息公开申请情况 (requests)",
+    "review_litigation": "section 四 table 行政复议、行政诉讼情况 (review_litigation)",
+    "problems": "section 五、存在的主要问题及改进情况 (problems)",
+    "other_matters": "section 六、其他需要报告的事项 (other_matters)",
+}
+
+
+def _loc_path(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """Drop pydantic's union-member tags from a location."""
+    out: list[int | str] = []
+    for part in loc:
+        if isinstance(part, str) and (
+            "[" in part
+            or part in {"2021", "2019-trial", "int", "none", "str", "decimal", "bool"}
+            or part.startswith(("constrained-", "function-"))
+        ):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def format_field(loc: tuple[int | str, ...]) -> str:
+    """``requests.new[3]`` from ``("requests", "new", 3)``."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def cell_label(loc: tuple[int | str, ...], fmt: L.Format = "2021") -> str | None:
+    """The official name of the table cell at ``loc``, if it is one."""
+    if len(loc) == 3 and loc[0] == "requests" and isinstance(loc[2], int):
+        row, col = str(loc[1]), loc[2]
+        if 0 <= col < 7:
+            try:
+                return L.request_cell(row, L.REQUEST_COLUMN_KEYS[col], fmt)
+            except KeyError:
+                return None
+    if len(loc) == 3 and loc[0] == "review_litigation" and isinstance(loc[2], int):
+        group, col = str(loc[1]), loc[2]
+        if group in L.REVIEW_GROUPS and 0 <= col < 5:
+            return L.review_cell(group, L.REVIEW_COLUMN_KEYS[col])
+    if len(loc) >= 2 and loc[0] == "proactive":
+        return L.proactive_cell(str(loc[1]), str(loc[2]) if len(loc) > 2 else None)
+    return None
+
+
+def _unwrap(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation can hold (through Optional, Union, list, Annotated)."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, list):
+        return [m for arg in typing.get_args(annotation) for m in _unwrap(arg)]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return []
+
+
+def valid_keys_at(loc: tuple[int | str, ...]) -> list[str]:
+    """The keys a params file may have at the mapping ``loc`` (empty if not a model)."""
+    models: list[type[BaseModel]] = [Report]
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        nxt: list[type[BaseModel]] = []
+        for model in models:
+            field = model.model_fields.get(part)
+            if field is not None:
+                nxt.extend(_unwrap(field.annotation))
+        models = nxt
+    keys: list[str] = []
+    for model in models:
+        keys.extend(k for k in model.model_fields if k not in keys)
+    return keys
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 40 else repr(value[:37] + "...")
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, Decimal):
+        return str(value)
+    return repr(value)
+
+
+_FIXES: dict[str, str] = {
+    "count": "write a whole number ≥ 0, or null for a blank cell",
+}
+
+
+def _message_for(errors: list[dict[str, Any]], path: str, data: Any) -> ParamsError:
+    """Turn the errors of one location into one ParamsError."""
+    err = errors[0]
+    loc = _loc_path(tuple(err["loc"]))
+    kinds = {e["type"] for e in errors}
+    value = err.get("input")
+    field = format_field(loc) or "(top level)"
+    fmt: L.Format = (
+        "2019-trial" if isinstance(data, dict) and data.get("format") == "2019-trial" else "2021"
+    )
+    label = cell_label(loc, fmt) if "extra_forbidden" not in kinds else None
+    if label:
+        field = f"{field} ({label})"
+
+    if "extra_forbidden" in kinds:
+        key = str(loc[-1]) if loc else "?"
+        choices = valid_keys_at(loc[:-1])
+        near = difflib.get_close_matches(key, choices, n=1, cutoff=0.5)
+        hint = f"did you mean {near[0]!r}?" if near else f"valid keys: {', '.join(choices)}"
+        return ParamsError(path, f"unknown key {key!r}", field=field, value=key, fix=hint)
+    if "missing" in kinds:
+        name = SECTION_NAMES.get(str(loc[-1]), repr(str(loc[-1]))) if len(loc) == 1 else None
+        what = name or f"key {str(loc[-1])!r}"
+        return ParamsError(
+            path,
+            f"{what} is missing",
+            field=field,
+            fix="add it (params/xigong-education/2024.yaml shows every section)",
+        )
+    if kinds & {"greater_than_equal", "greater_than"} and isinstance(value, int | Decimal):
+        if loc == ("year",):
+            return ParamsError(
+                path,
+                f"{value} is out of range",
+                field=field,
+                value=value,
+                fix="the report year, 2008 (the 条例 took effect) or later",
+            )
+        return ParamsError(
+            path,
+            f"{value} is negative",
+            field=field,
+            value=value,
+            fix="counts and amounts are ≥ 0; write the number as published, or null if blank",
+        )
+    if kinds & {"less_than_equal", "less_than"} and loc == ("year",):
+        return ParamsError(
+            path,
+            f"{value} is out of range",
+            field=field,
+            value=value,
+            fix="the report year, e.g. 2024",
+        )
+    if "string_pattern_mismatch" in kinds and loc == ("agency", "id"):
+        return ParamsError(
+            path,
+            f"{_describe(value)} is not a valid agency id",
+            field=field,
+            value=value,
+            fix="use lower-case letters, digits and '-' only, e.g. xigong-education",
+        )
+    if (loc and loc[0] == "proactive" and loc[-1] == "fees_10k_yuan") or str(loc[-1:]) in (
+        "('processing_fee_yuan',)",
+    ):
+        return ParamsError(
+            path,
+            f"{_describe(value)} is not an amount",
+            field=field,
+            value=value,
+            fix="write a decimal number such as 633.8612 (no unit, no quotes), or null if blank",
+        )
+    if "discriminator" in str(kinds) or "union_tag_invalid" in kinds:
+        return ParamsError(
+            path, f"{_describe(value)} is not a table 二", field=field, fix="see the example params"
+        )
+    if "literal_error" in kinds and loc == ("format",):
+        return ParamsError(
+            path,
+            f"{_describe(value)} is not a report format",
+            field=field,
+            value=value,
+            fix="use '2021' (国办公开办函〔2021〕30号) or '2019-trial'",
+        )
+    if label or (len(loc) >= 2 and loc[0] in ("requests", "review_litigation", "proactive")):
+        if isinstance(value, list | dict) and loc[0] != "proactive" and len(loc) == 2:
+            pass
+        elif isinstance(value, bool):
+            return ParamsError(
+                path, f"{value} is not a count", field=field, value=value, fix=_FIXES["count"]
+            )
+        elif isinstance(value, Decimal | float):
+            return ParamsError(
+                path,
+                f"{value} is not a whole number",
+                field=field,
+                value=value,
+                fix=_FIXES["count"],
+            )
+        elif isinstance(value, str):
+            return ParamsError(
+                path,
+                f"{_describe(value)} is not a number",
+                field=field,
+                value=value,
+                fix=_FIXES["count"] + " (or '/' where the published report prints a slash)",
+            )
+    if "value_error" in kinds:
+        msg = str(err.get("ctx", {}).get("error", err["msg"]))
+        named = re.match(r"^([a-z_]+(?:\.[a-z0-9_]+)*): (.*)$", msg)
+        if not loc and named:
+            field, msg = named.group(1), named.group(2)
+        msg, _, fix = msg.partition(" — ")
+        return ParamsError(path, msg, field=field, value=value, fix=fix or "see the example params")
+    if kinds & {"list_type"}:
+        return ParamsError(
+            path,
+            f"{_describe(value)} is not a list",
+            field=field,
+            value=value,
+            fix="write the row as [n, n, …] or as a mapping of columns",
+        )
+    if kinds & {"model_type", "model_attributes_type", "dict_type"}:
+        return ParamsError(
+            path,
+            f"{_describe(value)} should be a mapping",
+            field=field,
+            value=value,
+            fix=f"give the keys {', '.join(valid_keys_at(loc))}" if valid_keys_at(loc) else None,
+        )
+    if kinds & {"string_type"}:
+        return ParamsError(
+            path,
+            f"{_describe(value)} is not text",
+            field=field,
+            value=value,
+            fix="write text (quote it if it looks like a number)",
+        )
+    if kinds & {"int_type", "int_parsing"}:
+        return ParamsError(
+            path,
+            f"{_describe(value)} is not a whole number",
+            field=field,
+            value=value,
+            fix="write a whole number, e.g. 2024",
+        )
+    if kinds & {"bool_type", "bool_parsing"}:
+        return ParamsError(
+            path,
+            f"{_describe(value)} is not true/false",
+            field=field,
+            value=value,
+            fix="write true or false",
+        )
+    if kinds & {"string_too_short"}:
+        return ParamsError(path, "is empty", field=field, fix="write the text")
+    return ParamsError(path, err["msg"], field=field, value=value, fix="see the example params")
+
+
+def translate(error: ValidationError, path: str, data: Any) -> ParamsError:
+    groups: dict[tuple[int | str, ...], list[dict[str, Any]]] = {}
+    for err in error.errors():
+        groups.setdefault(_loc_path(tuple(err["loc"])), []).append(dict(err))
+    # A typo'd key shows up as "unknown key" plus "missing key": name the typo first.
+    first_loc = next(
+        (loc for loc, errs in groups.items() if any(e["type"] == "extra_forbidden" for e in errs)),
+        next(iter(groups)),
+    )
+    result = _message_for(groups[first_loc], path, data)
+    if len(groups) > 1:
+        result.message += f" (and {len(groups) - 1} more problem{'s' if len(groups) > 2 else ''})"
+    return result

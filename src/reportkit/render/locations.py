@@ -1,0 +1,31 @@
+"""Where a render finds its notebooks and template, and where it writes: paths only.
+
+Light on purpose (no papermill, no nbconvert): batch imports it to compute freshness keys without
+loading the renderer.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+NOTEBOOKS_ENV = "REPORTKIT_NOTEBOOKS"
+REPO_NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+REPORT_FILES = ("report.ipynb", "report.html", "report.pdf")
+
+
+def default_notebooks_dir() -> Path:
+    """``$REPORTKIT_NOTEBOOKS``, else the repository's ``notebooks/`` folder."""
+    env = os.environ.get(NOTEBOOKS_ENV)
+    return Path(env) if env else REPO_NOTEBOOKS
+
+
+def output_dir(out_root: str | Path, agency_id: str, year: int) -> Path:
+    """``<out_root>/<year>/<agency-id>``: the folder of one agency-year's outputs."""
+    return Path(out_root) / str(year) / agency_id
+
+
+def template_files() -> list[Path]:
+    """Every file of the report's templates and stylesheet (part of what an output depends on)."""
+    return sorted(p for p in TEMPLATES.rglob("*") if p.is_file())

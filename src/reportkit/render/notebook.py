@@ -1,0 +1,62 @@
+"""Helpers the section notebooks call: load with overrides, this section's findings.
+
+The notebooks under ``notebooks/`` stay thin (load, check, show table, show chart, write text);
+what they need beyond the document pieces of :mod:`reportkit.sections` lives here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from ..checks import Finding, check_report
+from ..model.inputs import Inputs, load_inputs
+from .templating import part_macro
+
+_PREFIX_SECTION = {
+    "overview": 1,
+    "proactive": 2,
+    "requests": 3,
+    "review_litigation": 4,
+    "problems": 5,
+    "other_matters": 6,
+}
+_RULE_SECTION = {"R1": 3, "R2": 3, "R3": 3, "R5": 3, "R4": 4, "R6": 2, "R7": 1, "R9": 6}
+
+
+def resolve(params_path: str | Path, notebook_dir: str | Path | None = None) -> Path:
+    """``params_path`` as given when absolute, else relative to the notebook's folder.
+
+    JupyterLab and papermill both run a notebook with its folder as the working directory, so
+    the default ``../params/...`` works in both.
+    """
+    path = Path(params_path)
+    if path.is_absolute() or notebook_dir is None:
+        return path
+    return Path(notebook_dir) / path
+
+
+def load(params_path: str | Path, *, charts: bool | None = None) -> Inputs:
+    """The agency-year and its earlier years; ``charts`` (not None) overrides the params."""
+    return load_inputs(resolve(params_path, Path.cwd()), charts=charts)
+
+
+def section_of(finding: Finding) -> int:
+    """The report section (1–6) a finding is about."""
+    for cell in finding.cells:
+        section = _PREFIX_SECTION.get(cell.split(".", 1)[0])
+        if section:
+            return section
+    if finding.rule == "R9" and finding.where.startswith("五"):
+        return 5
+    return _RULE_SECTION.get(finding.rule, 1)
+
+
+def section_findings(inputs: Inputs, section: int) -> list[Finding]:
+    """The 勾稽 findings (R1–R9) about ``section``."""
+    return [f for f in check_report(inputs.report, inputs.previous) if section_of(f) == section]
+
+
+def findings_html(findings: Sequence[Finding] | Iterable[Finding]) -> str:
+    """A short list of findings for the analyst (not part of the published report)."""
+    return str(part_macro("sections.html.j2", "findings")(list(findings)))

@@ -1,0 +1,76 @@
+"""HTML → PDF with WeasyPrint: A4 from the stylesheet's ``@page``, CJK fonts embedded as subsets.
+
+The bytes are deterministic: WeasyPrint writes no creation or modification date unless the HTML
+asks for one (``dcterms.created``/``modified`` meta tags are dropped here), and the PDF file
+identifier is fixed. The file is written aside and renamed, so a reader never sees half a PDF.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import RenderError
+
+PDF_IDENTIFIER = b"reportkit"
+ALLOWED_PROTOCOLS = frozenset({"data", "file"})
+
+
+def _local_only_fetcher() -> Any:
+    """A fetcher of ``data:`` and ``file:`` URLs only: a report loads nothing over the network."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols=ALLOWED_PROTOCOLS, fail_on_errors=True)
+
+
+def _drop_dates(document: Any) -> None:
+    document.metadata.created = None
+    document.metadata.modified = None
+
+
+def html_to_pdf_bytes(html: str, base_url: str | None = None) -> bytes:
+    """The PDF of ``html`` as bytes (deterministic for the same input and fonts)."""
+    import weasyprint
+    from weasyprint.urls import FatalURLFetchingError
+
+    try:
+        document = weasyprint.HTML(
+            string=html, base_url=base_url, url_fetcher=_local_only_fetcher()
+        ).render()
+        _drop_dates(document)
+        pdf: bytes = document.write_pdf(pdf_identifier=PDF_IDENTIFIER)
+    except RenderError:
+        raise
+    except FatalURLFetchingError as err:  # a BaseException in WeasyPrint
+        cause = f" ({err.__cause__})" if err.__cause__ else ""
+        raise RenderError(
+            f"PDF could not be produced: {err}{cause}; a report may only use data: and file: URLs"
+        ) from err
+    except Exception as err:
+        raise RenderError(f"PDF could not be produced: {type(err).__name__}: {err}") from err
+    return pdf
+
+
+def write_atomic(data: bytes, path: Path) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def html_to_pdf(html: str, pdf_path: Path, base_url: str | None = None) -> Path:
+    """Render ``html`` to ``pdf_path`` (A4, fonts embedded); an earlier file is replaced only
+    when the new PDF is complete. Raises :class:`~reportkit.errors.RenderError`."""
+    write_atomic(html_to_pdf_bytes(html, base_url), Path(pdf_path))
+    return Path(pdf_path)

@@ -1,0 +1,299 @@
+"""Render one agency-year: params → six executed section notebooks → report.ipynb/html/pdf.
+
+:func:`render_agency_year` is the unit of work of ``reportkit run`` and of batch (worker
+processes, Dask workers): plain arguments in, a picklable :class:`RenderResult` out; it never
+raises for a bad agency-year, so one failure cannot stop the others.
+
+Everything is written into a temporary folder beside the outputs and renamed into place at
+the end, so an earlier good ``report.html``/``report.pdf`` is never replaced by a partial one.
+A failed section keeps its partial executed notebook (with papermill's error banner) under
+``sections/``: it is the reviewer's evidence.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from ..checks import Finding, check_report, has_errors
+from ..errors import RenderError, ReportkitError
+from ..model.inputs import Inputs, load_inputs
+from .combine import combine_notebooks, read_notebook, write_notebook
+from .execution import (
+    SECTIONS,
+    KernelSession,
+    Section,
+    StartFailure,
+    kernel_session,
+    run_notebook,
+)
+from .html import notebook_to_html
+from .locations import REPORT_FILES, default_notebooks_dir, output_dir, template_files
+from .manifest import MANIFEST_NAME, build_manifest, manifest_text
+
+Status = Literal["rendered", "failed", "invalid", "refused"]
+T = TypeVar("T")
+
+STALE_AFTER = 6 * 3600.0  # seconds after which a leftover temp folder is a killed render's
+SECTION_TIMEOUT = 600.0  # seconds one cell may run before the section counts as failed
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """The outcome of one agency-year render: plain data, picklable."""
+
+    agency_id: str
+    year: int
+    params: str
+    out_dir: str
+    status: Status
+    message: str
+    failed_notebook: str | None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Clock:
+    """Seconds per stage, in the order the stages ran, and the total so far."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self.started = time.perf_counter()
+
+    def total(self) -> dict[str, float]:
+        """The stage timings with ``total`` (wall time since the render started)."""
+        self.timings["total"] = round(time.perf_counter() - self.started, 3)
+        return dict(self.timings)
+
+    def time(self, stage: str, fn: Callable[[], T]) -> T:
+        start = time.perf_counter()
+        try:
+            return fn()
+        finally:
+            self.timings[stage] = round(time.perf_counter() - start, 3)
+
+
+def _guess_identity(params_path: Path) -> tuple[str, int]:
+    """Agency id and year from ``params/<agency-id>/<year>.yaml`` when the file is unusable."""
+    year = int(params_path.stem) if params_path.stem.isdigit() else 0
+    return params_path.parent.name or "?", year
+
+
+def render_agency_year(
+    params_path: str | Path,
+    out_root: str | Path = "outputs",
+    *,
+    strict: bool = False,
+    notebooks_dir: str | Path | None = None,
+) -> RenderResult:
+    """Render one params file to ``<out_root>/<year>/<agency-id>/``.
+
+    Status ``invalid``: the params (or an earlier year's) cannot be used; no kernel started.
+    ``refused``: ``strict`` and a rule error. ``failed``: a section raised, or HTML/PDF could
+    not be made (``failed_notebook`` is the partial notebook). ``rendered``: all written.
+    Rule findings never stop a render; they are returned and recorded in the manifest.
+    """
+    clock = _Clock()
+    params = Path(params_path)
+    try:
+        inputs = clock.time("validate", lambda: load_inputs(params))
+    except ReportkitError as err:
+        agency_id, year = _guess_identity(params)
+        return RenderResult(
+            agency_id, year, str(params), "", "invalid", str(err), None, [], clock.total()
+        )
+
+    report = inputs.report
+    found: list[Finding] = clock.time("check", lambda: check_report(report, inputs.previous))
+    findings = [f.as_json() for f in found]
+    out_dir = output_dir(out_root, report.agency.id, report.year)
+
+    def result(status: Status, message: str = "", failed: str | None = None) -> RenderResult:
+        return RenderResult(
+            report.agency.id,
+            report.year,
+            str(params),
+            str(out_dir),
+            status,
+            message,
+            failed,
+            findings,
+            clock.total(),
+        )
+
+    if strict and has_errors(found):
+        errors = [f for f in found if f.severity == "error"]
+        return result(
+            "refused",
+            f"{report.agency.id} {report.year}: --strict: {len(errors)} rule error(s), "
+            f"first: {errors[0].line()}",
+        )
+
+    folder = Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()
+    missing = [s.filename for s in SECTIONS if not (folder / s.filename).is_file()]
+    if missing:
+        return result(
+            "failed",
+            f"{report.agency.id} {report.year}: section notebook(s) missing in {folder}: "
+            f"{', '.join(missing)}",
+        )
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _sweep(out_dir)
+    work = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir)).resolve()
+    try:
+        return _render(inputs, folder, out_dir, work, clock, strict, findings, result)
+    except Exception as err:  # a disk or system failure: still one result, never a crash
+        detail = f"{type(err).__name__}: {err}".splitlines()[0]
+        return result("failed", f"{report.agency.id} {report.year}: {detail}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _render(
+    inputs: Inputs,
+    folder: Path,
+    out_dir: Path,
+    work: Path,
+    clock: _Clock,
+    strict: bool,
+    findings: list[dict[str, Any]],
+    result: Callable[[Status, str, str | None], RenderResult],
+) -> RenderResult:
+    """Run, combine, convert, then publish from ``work`` into ``out_dir``."""
+    report = inputs.report
+    sections_dir = work / "sections"
+    sections_dir.mkdir()
+    notebooks = {s.stem: folder / s.filename for s in SECTIONS}
+
+    def manifest(status: Status, message: str, failed: str | None, made: dict[str, Path]) -> None:
+        data = build_manifest(
+            agency={"id": report.agency.id, "name": report.agency.name},
+            year=report.year,
+            status=status,
+            message=message,
+            params=inputs.path,
+            history=inputs.history_paths,
+            previous=inputs.previous_path,
+            notebooks=notebooks,
+            template_files=template_files(),
+            outputs=made,
+            failed_notebook=failed,
+            findings=findings,
+            timings=clock.total(),
+            strict=strict,
+        )
+        (work / MANIFEST_NAME).write_text(manifest_text(data), encoding="utf-8")
+
+    executed: list[tuple[int, Any]] = []
+    with kernel_session() as session:
+        retried = len(session.start_failures)  # a batch worker's session outlives one render
+        for section in SECTIONS:
+            target = sections_dir / section.filename
+            try:
+                clock.time(section.stem, partial(_run, section, target, inputs, folder, session))
+            except RenderError as err:
+                _note_kernel_retries(clock, session.start_failures[retried:])
+                final = out_dir / "sections" / section.filename
+                message = str(err).replace(str(target), str(final))
+                manifest("failed", message, str(final), {})
+                _publish(work, out_dir, files=(MANIFEST_NAME,))
+                return result("failed", message, str(final))
+            executed.append((section.number, read_notebook(target)))
+        _note_kernel_retries(clock, session.start_failures[retried:])
+
+    try:
+        combined = clock.time(
+            "combine",
+            lambda: combine_notebooks(
+                executed,
+                {
+                    "title": report.display_title,
+                    "agency_id": report.agency.id,
+                    "agency": report.agency.name,
+                    "year": report.year,
+                },
+            ),
+        )
+        write_notebook(combined, work / "report.ipynb")
+        html = clock.time("html", lambda: notebook_to_html(combined))
+        (work / "report.html").write_text(html, encoding="utf-8")
+        clock.time("pdf", lambda: _pdf(html, work / "report.pdf"))
+    except Exception as err:
+        detail = str(err) if isinstance(err, ReportkitError) else f"{type(err).__name__}: {err}"
+        message = f"{report.agency.id} {report.year}: {detail}".splitlines()[0]
+        manifest("failed", message, None, {})
+        _publish(work, out_dir, files=(MANIFEST_NAME,))
+        return result("failed", message, None)
+
+    made = {name: work / name for name in REPORT_FILES}
+    manifest("rendered", "", None, made)
+    _publish(work, out_dir, files=(*REPORT_FILES, MANIFEST_NAME))
+    return result("rendered", "", None)
+
+
+def _note_kernel_retries(clock: _Clock, failures: list[StartFailure]) -> None:
+    """Timing ``kernel_retries``: seconds lost to kernel starts that failed and were retried
+    (absent when none failed; the reasons are logged by :mod:`reportkit.execution`)."""
+    if failures:
+        clock.timings["kernel_retries"] = round(sum(f.seconds for f in failures), 3)
+
+
+def _run(
+    section: Section, target: Path, inputs: Inputs, folder: Path, session: KernelSession
+) -> None:
+    # absolute paths: papermill changes the working directory while it runs
+    folder = folder.resolve()
+    run_notebook(
+        folder / section.filename,
+        target.resolve(),
+        {"params_path": str(inputs.path.resolve())},
+        cwd=folder,
+        agency=inputs.report.agency.id,
+        year=inputs.report.year,
+        section=section.stem,
+        timeout=SECTION_TIMEOUT,
+        session=session,
+    )
+
+
+def _pdf(html: str, path: Path) -> None:
+    from .pdf import html_to_pdf
+
+    html_to_pdf(html, path)
+
+
+def _sweep(out_dir: Path) -> None:
+    """Remove temp folders that a killed render (SIGKILL, power loss) left behind."""
+    now = time.time()
+    for leftover in [*out_dir.glob(".render-*"), *out_dir.glob(".old-*")]:
+        try:
+            if now - leftover.stat().st_mtime > STALE_AFTER:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _publish(work: Path, out_dir: Path, files: tuple[str, ...]) -> None:
+    """Move ``work/sections`` and ``files`` into ``out_dir`` (sections first, manifest last)."""
+    _replace_dir(work / "sections", out_dir / "sections")
+    for name in files:
+        os.replace(work / name, out_dir / name)
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Put folder ``new`` at ``target``, removing what was there."""
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=".old-", dir=target.parent))
+        os.replace(target, old / target.name)
+        os.replace(new, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(new, target)
