@@ -1,26 +1,23 @@
-"""The demo district 青禾区 (issue 2, item 7): fictional, marked as demo, clean except one R3 file.
+"""The bundled demo district 青禾区 (issue 2, item 7): fictional, marked as demo, clean except one
+R3 file, and exactly what :mod:`reportkit.demo` generates with its defaults.
 
-Fast: no kernels. The generator is imported from ``tools/make_demo_params.py`` by path.
+Fast: no kernels. Larger and seeded districts: ``test_demo_generator.py``.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections import defaultdict
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from reportkit import demo
 from reportkit.checks import Finding, check_report, has_errors
-from reportkit.model import Proactive, Report, paragraphs
-from reportkit.params import load_previous, load_report
+from reportkit.model import Proactive, Report, load_previous, load_report, paragraphs
 
 REPO = Path(__file__).resolve().parents[1]
 PARAMS = REPO / "params"
-GENERATOR = REPO / "tools" / "make_demo_params.py"
 YEARS = (2022, 2023, 2024)
 AGENCIES = (
     "qinghe-education",
@@ -33,15 +30,6 @@ AGENCIES = (
 )
 BROKEN = PARAMS / "qinghe-market-regulation" / "2023.yaml"
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/params.schema.json"
-
-
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_demo_params", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("make_demo_params", module)
-    spec.loader.exec_module(module)
-    return module
 
 
 def demo_files() -> list[Path]:
@@ -193,10 +181,16 @@ def test_no_paragraph_is_copied_between_agencies(reports: dict[Path, Report]) ->
 
 
 def test_generator_is_deterministic(tmp_path: Path) -> None:
-    module = _generator()
-    written = module.write(tmp_path)
+    written = demo.write(tmp_path).written
     assert len(written) == len(demo_files()) == 21
     for path in written:
         rel = path.relative_to(tmp_path)
         assert path.read_bytes() == (PARAMS / rel).read_bytes(), f"{rel} differs from the generator"
-    assert module.generate() == module.generate()
+    assert demo.generate() == demo.generate()
+
+
+def test_the_library_knows_the_bundled_district() -> None:
+    assert tuple(a.id for a in demo.district()) == AGENCIES
+    assert demo.DEFAULT_YEARS == YEARS
+    assert demo.REGION == "临川市青禾区"
+    assert BROKEN.relative_to(PARAMS).with_suffix("").parts == (demo.BROKEN[0], str(demo.BROKEN[1]))

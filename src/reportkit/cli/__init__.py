@@ -23,7 +23,7 @@ from ..errors import ReportkitError
 
 EXIT_OK, EXIT_RULES, EXIT_INPUT, EXIT_UNCERTAIN = 0, 1, 2, 3
 
-COMMAND_MODULES = ("check", "run", "batch", "importing")
+COMMAND_MODULES = ("check", "run", "batch", "importing", "demo")
 
 Command = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, tuple[Callable[[argparse._SubParsersAction[Any]], None], Command]] = {}
