@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from ..errors import ReportImportError
 from ..model import Report
 from ..model import labels as L
+from ..model.messages import translate
 from .decode import decode_bytes
 from .detect import Title, detect_format, find_title, is_date_line
 from .html import html_to_text, looks_like_html
@@ -141,10 +142,9 @@ def import_text(
     try:
         report = Report.model_validate(data)
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        problem = translate(err, source, data).message.removeprefix(f"{source}: ")
         raise ReportImportError(
-            source, f"the imported data is not a valid report ({where}: {first['msg']})"
+            source, f"the imported data is not a valid report: {problem}"
         ) from None
     return ImportResult(report, uncertain, notes)
 
