@@ -12,7 +12,9 @@ from rich.table import Table
 
 from ..batch import BatchInterrupted, BatchResult, Outcome, run_batch
 from ..batch.progress import progress_for
-from . import command
+from ..batch.units import LOCK_WAIT
+from . import EXIT_INTERRUPTED, EXIT_TERMINATED, command
+from .run import add_cell_timeout
 
 
 def _setup_batch(sub: argparse._SubParsersAction[Any]) -> None:
@@ -40,6 +42,15 @@ def _setup_batch(sub: argparse._SubParsersAction[Any]) -> None:
         "workers must see --params, --out and the notebooks at the same paths (shared "
         "filesystem)",
     )
+    add_cell_timeout(p)
+    p.add_argument(
+        "--lock-wait",
+        type=float,
+        default=LOCK_WAIT,
+        metavar="SECONDS",
+        help="how long to wait for an agency-year that another reportkit process is rendering "
+        f"into the same --out (default: {LOCK_WAIT:.0f})",
+    )
 
 
 @command(_setup_batch)
@@ -56,11 +67,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
             strict=args.strict,
             progress=progress_for(sys.stderr),
             scheduler=args.scheduler,
+            cell_timeout=args.cell_timeout,
+            lock_wait=args.lock_wait,
         )
     except BatchInterrupted as err:
         print(str(err), file=sys.stderr)
-        return 130
+        return EXIT_TERMINATED if err.by == "SIGTERM" else EXIT_INTERRUPTED
     print_summary(result, Console(file=sys.stdout, soft_wrap=True, highlight=False))
+    if result.index_error:
+        print(f"Error: {result.index_error}", file=sys.stderr)
     return result.exit_code
 
 
