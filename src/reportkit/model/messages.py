@@ -228,6 +228,16 @@ def _message_for(errors: list[dict[str, Any]], path: str, data: Any) -> ParamsEr
     if label or (len(loc) >= 2 and loc[0] in ("requests", "review_litigation", "proactive")):
         if isinstance(value, list | dict) and loc[0] != "proactive" and len(loc) == 2:
             pass
+        elif loc[0] != "proactive" and len(loc) == 2:
+            n = 7 if loc[0] == "requests" else 5
+            return ParamsError(
+                path,
+                f"{_describe(value)} is not a row",
+                field=field,
+                value=value,
+                fix=f"write the row as a list of {n} numbers, [n, n, …], or as a mapping of "
+                "its columns",
+            )
         elif isinstance(value, list | dict) and label:
             return ParamsError(
                 path,
