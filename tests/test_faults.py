@@ -450,3 +450,52 @@ def test_kill_9_of_the_batch_workers_finish_their_render_then_end(tmp_path: Path
     again = run_batch(params, out, jobs=1, work=FakeWork())
     assert {(o.agency_id, o.year) for o in again.up_to_date} == stamped
     assert len(again.rendered) == 6 - len(stamped) and again.exit_code == 0
+
+
+# ---------------------------------------------------------------- the cell timeout option
+
+
+def test_batch_hands_the_cell_timeout_to_every_render(tmp_path: Path, params: Path) -> None:
+    seen: list[object] = []
+    fake = FakeWork()
+
+    def work(params_path: str, out_root: str = "outputs", **kw: Any) -> Any:
+        seen.append(kw.get("cell_timeout"))
+        return fake(params_path, out_root, strict=kw["strict"], notebooks_dir=kw["notebooks_dir"])
+
+    result = run_batch(params, tmp_path / "out", jobs=1, work=work, cell_timeout=5)  # type: ignore[arg-type]
+    assert result.exit_code == 0 and seen == [5.0, 5.0, 5.0]
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "inf", "nan"])
+@pytest.mark.parametrize("command", ["run", "batch"])
+def test_an_unusable_cell_timeout_is_one_line_exit_2(
+    tmp_path: Path, params: Path, command: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = [str(SEED_PARAMS)] if command == "run" else ["--params", str(params)]
+    out = tmp_path / "out"
+    assert main([command, *target, "--out", str(out), "--cell-timeout", value]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"Error: --cell-timeout {float(value):g} is not usable; give the seconds")
+    assert len(err.splitlines()) == 1 and not out.exists()
+
+
+@pytest.mark.usefixtures("fake_render")
+def test_work_folders_of_a_killed_render_are_swept_once_its_process_is_gone(
+    tmp_path: Path,
+) -> None:
+    import socket
+
+    out = tmp_path / "2024" / "xigong-education"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    host = socket.gethostname()
+    killed = out / f".render-{dead.stdout.strip()}@{host}-abcd1234"
+    alive = out / f".render-{os.getpid()}@{host}-efgh5678"
+    elsewhere = out / f".render-{dead.stdout.strip()}@another-host-ijkl9012"
+    for folder in (killed, alive, elsewhere):
+        (folder / "sections").mkdir(parents=True)
+    assert render_agency_year(SEED_PARAMS, tmp_path).status == "rendered"
+    assert not killed.exists(), "its process is gone"
+    assert alive.exists() and elsewhere.exists(), "a live process's, or another host's, stays"

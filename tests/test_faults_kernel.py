@@ -262,3 +262,54 @@ def test_two_concurrent_batches_on_one_output_folder(tmp_path: Path) -> None:
     assert (out / "2024" / "index.html").is_file()
     assert leftovers(out) == []
     assert kernel_processes(notebooks) == [] or wait_no_kernels(notebooks, 10) == []
+
+
+def test_sigterm_during_run_stops_cleanly(tmp_path: Path) -> None:
+    notebooks = _with_cell(tmp_path / "notebooks", "import time\ntime.sleep(600)")
+    out = tmp_path / "out"
+    env = {**os.environ, NOTEBOOKS_ENV: str(notebooks)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reportkit", "run", str(SEED_PARAMS), "--out", str(out)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not list(out.glob("*/*/.render-*/sections/02_*")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)  # inside 03's sleeping cell
+        proc.terminate()
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 143, stderr
+    assert stderr.strip().splitlines()[-1] == "Terminated (SIGTERM)."
+    assert "Traceback" not in stderr
+    assert wait_no_kernels(notebooks, 10) == []
+    assert leftovers(out) == []
+    assert not (out / "2024" / "xigong-education" / "report.html").exists()
+
+
+def test_a_warm_kernel_that_dies_before_the_first_cell_is_started_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportkit.render import execution
+
+    notebooks = _notebooks(tmp_path / "notebooks")
+    cell = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    nbformat.write(cell, notebooks / "tiny.ipynb")
+    with execution.KernelSession() as session:
+        execution.run_notebook(
+            notebooks / "tiny.ipynb", tmp_path / "a.ipynb", {}, cwd=notebooks, session=session
+        )
+        monkeypatch.setattr(execution, "RESET_CODE", "import os\nos._exit(1)")
+        execution.run_notebook(
+            notebooks / "tiny.ipynb", tmp_path / "b.ipynb", {}, cwd=notebooks, session=session
+        )
+        assert session.kernels_started == 2, "the dead one replaced, the notebook run once"
+    assert nbformat.read(tmp_path / "b.ipynb", as_version=4).cells[0].execution_count == 1
+    assert wait_no_kernels(notebooks, 10) == []

@@ -21,7 +21,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import ReportkitError
-from ..render.safety import Terminated, sigterm_as_interrupt
+from ..render.safety import Terminated, quiet_abandoned_work, sigterm_as_interrupt
 
 EXIT_OK, EXIT_RULES, EXIT_INPUT, EXIT_UNCERTAIN = 0, 1, 2, 3
 EXIT_BUG = 70  # EX_SOFTWARE: reportkit itself failed
@@ -90,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Error: {err}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt as err:
+        quiet_abandoned_work()
         stopped = isinstance(err, Terminated)
         print("Terminated (SIGTERM)." if stopped else "Interrupted.", file=sys.stderr)
         return EXIT_TERMINATED if stopped else EXIT_INTERRUPTED

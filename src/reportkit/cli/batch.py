@@ -13,6 +13,7 @@ from rich.table import Table
 from ..batch import BatchInterrupted, BatchResult, Outcome, run_batch
 from ..batch.progress import progress_for
 from ..batch.units import LOCK_WAIT
+from ..render.safety import quiet_abandoned_work
 from . import EXIT_INTERRUPTED, EXIT_TERMINATED, command
 from .run import add_cell_timeout
 
@@ -71,6 +72,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             lock_wait=args.lock_wait,
         )
     except BatchInterrupted as err:
+        quiet_abandoned_work()
         print(str(err), file=sys.stderr)
         return EXIT_TERMINATED if err.by == "SIGTERM" else EXIT_INTERRUPTED
     print_summary(result, Console(file=sys.stdout, soft_wrap=True, highlight=False))

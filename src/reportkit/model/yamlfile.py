@@ -75,29 +75,17 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _construct_number)
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
-class _NotRegular(Exception):
-    """The path is a device, pipe or socket: reading it could block or never end."""
-
-
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file safely, turning every failure into a :class:`ParamsError`."""
     shown = str(path)
     try:
-        if path.exists() and not path.is_file() and not path.is_dir():
-            raise _NotRegular  # opening a pipe would block until someone writes to it
-        with path.open("rb") as handle:
+        with path.open("rb") as handle:  # at most MAX_BYTES + 1: a device or pipe may not end
             raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise ParamsFileError(shown, "no such file", fix="check the path") from None
     except IsADirectoryError:
         raise ParamsFileError(
             shown, "is a directory", fix="give a file such as params/<agency-id>/<year>.yaml"
-        ) from None
-    except _NotRegular:
-        raise ParamsFileError(
-            shown,
-            "is not a regular file (a device, pipe or socket)",
-            fix="give the params YAML file, e.g. params/<agency-id>/<year>.yaml",
         ) from None
     except OSError as err:
         raise ParamsFileError(shown, f"cannot be read ({err.strerror or err})") from None

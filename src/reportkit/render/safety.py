@@ -243,6 +243,14 @@ def check_cell_timeout(seconds: float | None) -> float:
     return float(seconds)
 
 
+def quiet_abandoned_work() -> None:
+    """After Ctrl-C or SIGTERM: the kernel client's pending asyncio tasks were abandoned with
+    the kernel, and asyncio would print each one's traceback when it is collected at exit
+    ("Task exception was never retrieved"). Nothing is lost there; keep the user's screen to
+    the one message that says what happened."""
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+
+
 def stopped_by(err: BaseException) -> str:
     """``SIGTERM`` or ``Ctrl-C``: what stopped a run, for its message."""
     return "SIGTERM" if isinstance(err, Terminated) else "Ctrl-C"
