@@ -221,23 +221,29 @@ def narrative_sections(comparison: Comparison) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- the page
 
 
-def _findings(side: Side, label: str) -> dict[str, Any]:
-    def item(f: Finding) -> dict[str, str]:
-        return {
-            "rule": f.rule,
-            "severity": f.severity,
-            "word": SEVERITY_WORDS[f.severity],
-            "where": f.where,
-            "message": f.message,
-        }
+OPEN_FINDINGS = 5  # a rule with more findings than this shows them folded (click to open)
 
+
+def _findings(side: Side, label: str) -> dict[str, Any]:
+    """One side's findings grouped by rule, in rule order."""
+    rules: dict[str, list[Finding]] = {}
+    for f in side.findings:
+        rules.setdefault(f.rule, []).append(f)
     errors = sum(f.severity == "error" for f in side.findings)
     return {
         "label": label,
-        "title": side.report.display_title,
         "errors": errors,
         "warnings": len(side.findings) - errors,
-        "found": [item(f) for f in side.findings],
+        "rules": [
+            {
+                "rule": rule,
+                "severity": found[0].severity,
+                "word": SEVERITY_WORDS[found[0].severity],
+                "open": len(found) <= OPEN_FINDINGS,
+                "lines": [f"{f.where}：{f.message}" for f in found],
+            }
+            for rule, found in rules.items()
+        ],
         "note": side.note,
     }
 
