@@ -18,6 +18,7 @@ Every change is shown by a mark and a word, never by colour alone.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
@@ -25,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from bs4 import BeautifulSoup
 
 from .. import __version__
 from ..checks import Finding
@@ -114,43 +114,57 @@ def _was(change: CellChange) -> str:
     return f"原 {cell_text(change.old_raw) or '空白'}"
 
 
+# a number cell as render/templates/parts/table.html.j2 writes it: no tag inside
+_TD = re.compile(r"<td(?P<attrs>(?: [a-z]+=\"[^\"]*\")*)>(?P<text>[^<]*)</td>")
+_CLASS = re.compile(r' class="(?P<names>[^"]*)"')
+
+
 def marked_tables(comparison: Comparison) -> list[dict[str, Any]]:
     """Tables 二, 三, 四 of the new report as printed, changed cells marked with their old value.
 
-    The report's tables print their number cells in the order of the normalized JSON
-    (:func:`~reportkit.compare.cells.cell_paths`); that order names each ``<td>``.
+    The report's tables print their number cells (``<td>``, nothing inside) in the order of the
+    normalized JSON (:func:`~reportkit.compare.cells.cell_paths`); that order names each one,
+    and a changed one is written again by the ``changed_cell`` macro of ``cells.html.j2``.
     """
     new = comparison.new.report
     paths = list(cell_paths(normalized(new)))
     changes = {c.path: c for c in comparison.cells}
     old_label, new_label = comparison.labels
-    tables = []
+    changed_cell = _templates().get_template("cells.html.j2").module.changed_cell  # type: ignore[attr-defined]
     position = 0
-    for n, make in ((2, table2_html), (3, table3_html), (4, table4_html)):
-        soup = BeautifulSoup(make(new), "html.parser")
-        for td in soup.find_all("td"):
-            if position >= len(paths):
-                raise RuntimeError(f"table {n} prints more cells than the report has")
-            change = changes.get(paths[position])
-            position += 1
-            if change is None:
-                continue
-            td["class"] = [*td.get("class", []), "cmp-changed"]
-            td["title"] = (
-                f"{change.label}：{old_label} {cell_text(change.old_raw) or '空白'} → "
-                f"{new_label} {cell_text(change.new_raw) or '空白'}"
+
+    def mark(td: re.Match[str]) -> str:
+        nonlocal position
+        if position >= len(paths):
+            raise RuntimeError("the tables print more number cells than the report has")
+        change = changes.get(paths[position])
+        position += 1
+        if change is None:
+            return td.group()
+        attrs = td["attrs"]
+        names = _CLASS.search(attrs)
+        classes = [*(names["names"].split() if names else []), "cmp-changed"]
+        title = (
+            f"{change.label}：{old_label} {cell_text(change.old_raw) or '空白'} → "
+            f"{new_label} {cell_text(change.new_raw) or '空白'}"
+        )
+        return str(
+            changed_cell(
+                html(_CLASS.sub("", attrs)),
+                " ".join(classes),
+                title,
+                html(td["text"]),
+                _was(change),
+                change.uncertain,
             )
-            td.append(soup.new_tag("br"))
-            was = soup.new_tag("span", attrs={"class": "cmp-was"})
-            was.string = _was(change)
-            td.append(was)
-            if change.uncertain:
-                unsure = soup.new_tag("span", attrs={"class": "cmp-unsure"})
-                unsure.string = "待核"
-                td.append(unsure)
-        tables.append({"heading": L.section_heading(n), "html": html(str(soup))})
+        )
+
+    tables = [
+        {"heading": L.section_heading(n), "html": html(_TD.sub(mark, make(new)))}
+        for n, make in ((2, table2_html), (3, table3_html), (4, table4_html))
+    ]
     if position != len(paths):
-        raise RuntimeError(f"the tables print {position} cells, the report has {len(paths)}")
+        raise RuntimeError(f"the tables print {position} number cells, the report has {len(paths)}")
     return tables
 
 
