@@ -6,8 +6,9 @@
    - real rewrites: the paragraphs of the real 平潭综合实验区 2023 and 2024 reports (imported
      from ``../shared/fixtures/reports``) and of the demo district's consecutive years, paired
      under the same heading when difflib's ratio is 0.3–0.99 — how many characters each counts as
-     unchanged (what the unchanged share adds up) and into how many marked fragments it cuts
-     the paragraph;
+     unchanged (what the unchanged share adds up), into how many marked fragments it cuts the
+     paragraph, and where their similarities fall around the pairing threshold
+     (:data:`reportkit.compare.align.SIMILAR`);
    - synthetic edits of the demo paragraphs, the truth known (one to three runs replaced,
      inserted or deleted): how far the number of characters marked as new is from the number
      really new, and the fragments per paragraph.
@@ -105,8 +106,10 @@ def real_rewrites() -> None:
             )
     print(f"   {'pair':<38} {'chars':>6} {'difflib same/frag':>18} {'dmp same/frag':>14}")
     totals = [0, 0, 0, 0, 0]
+    similarities: list[float] = []
     for name, old, new in reports:
         for a, b in rewritten_pairs(narrative(old), narrative(new)):
+            similarities.append(char_diff(a, b).similarity)
             d_same, d_frag, _ = difflib_marks(a, b)
             m_same, m_frag, _ = dmp_marks(a, b)
             if name.startswith("平潭"):
@@ -118,6 +121,13 @@ def real_rewrites() -> None:
         f"   all {len(reports)} report pairs: {chars} characters; unchanged difflib {d_same} "
         f"({d_same / chars:.1%}), diff-match-patch {m_same} ({m_same / chars:.1%}); "
         f"fragments difflib {d_frag}, diff-match-patch {m_frag}"
+    )
+    below = sum(s < 0.45 for s in similarities)
+    near = sum(0.45 <= s < 0.55 for s in similarities)
+    print(
+        f"   similarity of these {len(similarities)} pairs (reportkit's, 2·same/total): "
+        f"{below} below 0.45, {near} within 0.45–0.55, {len(similarities) - below - near} "
+        f"from 0.55 (the threshold SIMILAR is 0.5)"
     )
 
 

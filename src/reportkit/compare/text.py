@@ -17,10 +17,13 @@ their case.
 on the folded text, then its semantic clean-up, which folds the short coincidental equalities
 that a character diff of rewritten Chinese text is full of (a shared ``的``, ``，`` or ``规范``
 between two different clauses) into the change around them. Python's :mod:`difflib` counts
-those as unchanged: on the bundled demo and the real 平潭 2023/2024 reports it reported 86 of
-167 characters of a rewritten paragraph as unchanged (diff-match-patch: 36) and cut it into
-21 fragments (9); on small edits both mark the same characters (``benchmarks/bench_compare.py``
-prints these figures). No timeout is set, so the same two texts always give the same diff.
+those as unchanged: of a rewritten 167-character paragraph of the real 平潭 2023/2024 reports it
+counted 86 characters as unchanged (diff-match-patch: 36) and cut it into 21 marked fragments
+(9); over 149 paragraph pairs of real and demo reports, 77 % of the text unchanged against 70 %,
+788 fragments against 532. On small synthetic edits both stay within a character of the truth
+(``benchmarks/bench_compare.py`` prints these figures). Changes that cut a number are widened
+to the whole number (:func:`whole_numbers`). No timeout is set, so the same two texts always
+give the same diff.
 
 Positions are kept: a :class:`Folded` text maps every folded character back to the character
 it came from, so a diff computed on folded text is shown in the text as written.
