@@ -372,3 +372,18 @@ def test_findings_of_each_year_use_their_own_previous_year(tmp_path: Path) -> No
     soup = BeautifulSoup(comparison_html(comparison), "html.parser")
     sides = soup.select(".cmp-side")
     assert "R3 错误" in sides[0].get_text() and "全部通过" in sides[1].get_text()
+
+
+def test_an_unusable_year_before_only_leaves_r5_r6_unchecked(tmp_path: Path) -> None:
+    folder = tmp_path / "qinghe-hrss"
+    folder.mkdir()
+    for year in (2023, 2024):
+        (folder / f"{year}.yaml").write_bytes(
+            (PARAMS / "qinghe-hrss" / f"{year}.yaml").read_bytes()
+        )
+    (folder / "2022.yaml").write_text("agency: [\n", encoding="utf-8")
+    comparison = compare_files(folder / "2023.yaml", folder / "2024.yaml")
+    assert comparison.old.note.startswith("上年参数文件无法使用，未检查 R5、R6：")
+    assert str(folder / "2022.yaml") in comparison.old.note
+    assert comparison.new.note == ""
+    assert comparison.old.note in comparison_html(comparison)
