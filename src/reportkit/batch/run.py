@@ -2,8 +2,9 @@
 
 :func:`run_batch` discovers the agency-years (:mod:`.discover`), skips those that are up to date
 (:mod:`.freshness`), hands the rest to this process, a local pool (:mod:`.pool`) or a Dask cluster
-(:mod:`.cluster`), and finally writes the reviewers' index and ``summary.csv`` of every year it
-covered (:mod:`.index`).
+(:mod:`.cluster`), then writes the comparison page of every agency-year whose previous year
+exists (:mod:`.comparisons`), and finally the reviewers' index and ``summary.csv`` of every year
+it covered (:mod:`.index`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..render.locations import default_notebooks_dir
+from .comparisons import CompareOutcome, write_comparisons
 from .discover import AgencyYear, discover, parse_year
 from .freshness import code_parts, inputs_key, out_dir, stale_reason
 from .pool import run_pool, run_serial
@@ -36,6 +38,7 @@ class BatchResult:
     indexes: dict[int, Path] = field(default_factory=dict)
     summaries: dict[int, Path] = field(default_factory=dict)
     root_index: Path | None = None
+    comparisons: list[CompareOutcome] = field(default_factory=list)
 
     def with_status(self, *statuses: str) -> list[Outcome]:
         """The outcomes having one of ``statuses``."""
@@ -62,9 +65,15 @@ class BatchResult:
         return self.with_status("not run")
 
     @property
+    def failed_comparisons(self) -> list[CompareOutcome]:
+        """Comparison pages that could not be written."""
+        return [c for c in self.comparisons if c.status == "failed"]
+
+    @property
     def exit_code(self) -> int:
-        """0 when everything is rendered or up to date, 1 otherwise."""
-        return 0 if all(o.status in ("rendered", "up to date") for o in self.outcomes) else 1
+        """0 when everything is rendered or up to date (comparison pages too), 1 otherwise."""
+        rendered = all(o.status in ("rendered", "up to date") for o in self.outcomes)
+        return 0 if rendered and not self.failed_comparisons else 1
 
 
 def plan(
@@ -119,6 +128,7 @@ def run_batch(
     notebooks_dir: str | Path | None = None,
     extra_inputs: Callable[[AgencyYear], Sequence[Path]] | None = None,
     write_index: bool = True,
+    write_compare: bool = True,
     scheduler: str | None = None,
     warm_kernels: bool = True,
 ) -> BatchResult:
@@ -182,6 +192,8 @@ def run_batch(
             cluster.close()
     outcomes = sorted([*fresh, *done], key=lambda o: (o.year, o.agency_id))
     result = BatchResult(outcomes, seconds=0.0)
+    if write_compare:
+        result.comparisons = write_comparisons(items, out_root, force=force)
     if write_index:
         from .index import write_indexes
 

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..batch import BatchInterrupted, BatchResult, Outcome, run_batch
+from ..batch.comparisons import counts_line
 from ..batch.progress import progress_for
 from . import command
 
@@ -100,6 +101,12 @@ def print_summary(result: BatchResult, console: Console) -> None:
     if result.not_run:
         counts += f", {len(result.not_run)} not run"
     console.print(f"{counts} in {result.seconds:.1f} s.", markup=False)
+    if result.comparisons:
+        console.print(counts_line(result.comparisons), markup=False)
+    for c in result.failed_comparisons:
+        console.print(
+            f"{'failed':<10} compare.html {c.agency_id} {c.year}: {c.message}", markup=False
+        )
     if not result.rendered and not result.failed:
         console.print("Nothing to render: every agency-year is up to date.")
     for year, path in sorted(result.indexes.items()):
