@@ -41,7 +41,14 @@ from .summary import (
 
 INDEX_NAME = "index.html"
 PAGE_KEY_NAME = ".index-key"
-PAGE_INPUTS = (".last-run.json", "manifest.json", "report.html", "report.pdf", "report.ipynb")
+PAGE_INPUTS = (
+    ".last-run.json",
+    "manifest.json",
+    "report.html",
+    "report.pdf",
+    "report.docx",
+    "report.ipynb",
+)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 # the figure columns of the table: key, header (a <br> breaks a long header)
@@ -56,6 +63,12 @@ TABLE_FIGURES: tuple[tuple[str, str], ...] = (
     ("fees_10k_yuan", "收费<br>（万元）"),
 )
 SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
+REPORT_LINKS = (
+    ("report.html", "HTML"),
+    ("report.pdf", "PDF"),
+    ("report.docx", "Word"),
+    ("report.ipynb", "笔记本"),
+)
 
 
 @cache
@@ -100,7 +113,7 @@ def _links(row: AgencyRow, year_dir: Path) -> list[dict[str, Any]]:
     links: list[dict[str, Any]] = []
     # after a failure the report files, if any, are the last good render's
     earlier = "上次 " if row.status != "rendered" else ""
-    for name, label in (("report.html", "HTML"), ("report.pdf", "PDF"), ("report.ipynb", "笔记本")):
+    for name, label in REPORT_LINKS:
         path = row.out_dir / name
         if path.is_file() and path.stat().st_size > 0:
             links.append({"href": _rel(path, year_dir), "text": earlier + label, "failed": False})
