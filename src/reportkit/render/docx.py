@@ -14,6 +14,7 @@ numbers are right-aligned and set small enough that the longest fits its column
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,16 @@ if TYPE_CHECKING:
     from docx.document import Document
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
+
+
+# XML 1.0 cannot hold C0 controls other than tab and line ends, nor lone surrogates (a form
+# feed from a pdftotext import, say); they print nothing in the HTML either, so they are left out
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters a Word document cannot hold (invisible controls)."""
+    return _NOT_XML.sub("", text)
 
 
 class _Writer:
@@ -52,10 +63,10 @@ class _Writer:
         p._p.style = self.style_ids[role]
         if run_in is not None:
             head, head_role = run_in
-            run = p.add_run(head)
+            run = p.add_run(xml_text(head))
             layout.set_run_fonts(run, self.fonts[head_role])
         if text:
-            run = p.add_run(text)
+            run = p.add_run(xml_text(text))
             layout.set_run_fonts(run, self.fonts[role])
         return p
 
@@ -128,7 +139,7 @@ class _Writer:
                     p.paragraph_format.keep_with_next = True
                 p.alignment = getattr(WD_ALIGN_PARAGRAPH, _alignment(cell))
                 for i, line in enumerate(cell.lines):
-                    run = p.add_run(line)
+                    run = p.add_run(xml_text(line))
                     layout.set_run_fonts(run, self.fonts["table"])
                     run.font.size = Pt(number_pt if cell.is_number else size_pt)
                     if i < len(cell.lines) - 1:
@@ -243,7 +254,9 @@ def build_document(
     w.paragraph("heading1", L.section_heading(6))
     w.paragraphs(other_paragraphs(report))
 
-    layout.set_properties(doc, title=title, author=report.agency.name, date=report.date)
+    layout.set_properties(
+        doc, title=xml_text(title), author=xml_text(report.agency.name), date=report.date
+    )
     return doc
 
 
