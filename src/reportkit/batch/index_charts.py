@@ -31,6 +31,7 @@ ELLIPSIS = "…"
 RULES = tuple(RULE_TITLES)
 OUTCOME_COLORS = ("#3d6a99", "#7fa7cf", "#b5312c", "#d9a441", "#8a8a8a", "#c9c9c9")
 RED = "#b5312c"
+WARNING_COLOR = "#9a6700"
 
 
 def _columns(char: str) -> int:
@@ -39,7 +40,8 @@ def _columns(char: str) -> int:
 
 def short_label(name: str, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) -> str:
     """``name`` on at most ``lines`` lines of ``width`` display columns, ending in ``…`` when
-    it had to be shortened."""
+    it had to be shortened (runs of whitespace, line breaks included, count as one space)."""
+    name = " ".join(name.split())
     out: list[str] = []
     line, used = "", 0
     for i, char in enumerate(name):
@@ -176,8 +178,12 @@ def _heatmap(rows: Sequence[AgencyRow]) -> Figure:
         edgecolors="#d8d2c8",
         linewidth=0.6,
     )
-    severity = {"error": "错误", "warning": "警告"}
-    ax.set_xticks(range(len(RULES)), [f"{r}\n{severity[SEVERITY[r]]}" for r in RULES])
+    # one line per rule id, coloured by severity (two-line labels were measured short by the
+    # layout now and then, and their second line clipped)
+    ax.set_xticks(range(len(RULES)), list(RULES))
+    for tick, rule in zip(ax.get_xticklabels(), RULES, strict=True):
+        tick.set_color(RED if SEVERITY[rule] == "error" else WARNING_COLOR)
+    ax.set_xlabel("规则（红色为错误，棕色为警告）", fontsize=9)
     _label_ticks(ax, names)
     for y, row in enumerate(counts):
         for x, count in enumerate(row):
