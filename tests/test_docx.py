@@ -102,7 +102,9 @@ def test_every_seed_paragraph_is_in_the_document(seed_doc: Document) -> None:
     assert "633.8612" in text
 
 
-@pytest.mark.parametrize("report", [seed_report(), numbered_report(), trial_report()], ids=str)
+@pytest.mark.parametrize(
+    "report", [seed_report(), numbered_report(), trial_report()], ids=["seed", "numbered", "trial"]
+)
 def test_tables_have_the_html_cells_and_merges(report: Report) -> None:
     """Tables 二, 三, 四: the same grid as the HTML — every text in the same slot, every merged
     cell (rowspan/colspan) a merged Word cell (gridSpan/vMerge) over the same slots."""
@@ -254,7 +256,7 @@ def test_preamble_between_the_title_and_section_one() -> None:
     assert texts.index(seed_report().display_title) < start
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     text=st.lists(
         st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40),
