@@ -27,7 +27,7 @@ from reportkit.model import Report, parse_report
 from reportkit.model.inputs import load_inputs
 from reportkit.render import docx_layout as layout
 from reportkit.render.docx import build_document, report_docx_bytes, write_report_docx, xml_text
-from reportkit.render.tables import table2_html, table3_html, table4_html
+from reportkit.render.tables import WORD_DIGIT_EM, table2_html, table3_html, table4_html
 from tests.docsamples import (
     REPO,
     demo_report,
@@ -155,7 +155,7 @@ def test_long_numbers_are_set_to_fit_their_column() -> None:
         (run,) = cell.paragraphs[0].runs
         size = run.font.size.pt
         assert size < layout.SMALL_TABLE_PT
-        assert len(run.text) * 0.57 * size <= width_pt - 2 * layout.TABLE_PADDING_PT
+        assert len(run.text) * WORD_DIGIT_EM * size <= width_pt - 2 * layout.TABLE_PADDING_PT
 
 
 def test_section_one_items_run_in_with_the_heading_font(seed_doc: Document) -> None:

@@ -15,7 +15,9 @@ from reportkit.model import labels as L
 from reportkit.render.docx import write_report_docx
 from reportkit.render.tables import cell_text
 from tests.docsamples import numbered_report, seed_paragraphs, seed_report, squash
+from tests.test_pdf_fit import DIGITS, URL, _long_report, _words
 
+HANGING = "，。、；：？！”’）》」』】"
 pytestmark = [
     pytest.mark.docx,
     pytest.mark.skipif(shutil.which("soffice") is None, reason="needs libreoffice-writer-nogui"),
@@ -74,6 +76,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     docs = {
         "seed": write_report_docx(seed_report(), work / "seed.docx"),
         "numbered": write_report_docx(numbered_report(), work / "numbered.docx"),
+        "long": write_report_docx(_long_report(), work / "long.docx"),
     }
     return {name: _libreoffice_pdf(path, work) for name, path in docs.items()}
 
@@ -110,3 +113,29 @@ def test_page_numbers_and_a4(converted: dict[str, Path]) -> None:
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
     text = squash(_pdftotext(converted["seed"]))
     assert [f"—{n}—" in text for n in range(1, pages + 1)] == [True] * pages
+
+
+def test_long_strings_and_numbers_stay_on_the_page_in_word(converted: dict[str, Path]) -> None:
+    """The 200-digit string and the 120-character URL wrap inside the GB/T 9704 text block
+    (28 mm and 26 mm margins), every 9-digit number is one word, whole, on the page.
+
+    A line may end in one full-width punctuation mark hanging in the margin (标点溢出边界, on
+    by default in Word and LibreOffice for Chinese text): that is typesetting, not a cut."""
+    pdf = converted["long"]
+    left, right = 28 / 25.4 * 72, (210 - 26) / 25.4 * 72
+    body_pt = 16
+
+    def hanging(word: tuple[int, str, float, float, float, float]) -> bool:
+        return word[1][-1] in HANGING and word[4] <= right + body_pt + 1
+
+    words = _words(pdf)
+    outside = [w for w in words if w[2] < left - 3 or (w[4] > right + 3 and not hanging(w))]
+    assert outside == []
+    flat = squash(_pdftotext(pdf))
+    assert DIGITS in flat and URL in flat
+    report = _long_report()
+    numbers = {str(v) for g in L.REVIEW_GROUPS for v in report.review_litigation.group(g)}
+    numbers |= {
+        str(v) for row in L.request_rows(report.format) for v in report.request_row(row.key)
+    }
+    assert numbers <= {w[1] for w in words}

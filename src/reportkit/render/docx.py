@@ -23,7 +23,15 @@ from ..model import Report, paragraphs
 from ..model import labels as L
 from . import docx_layout as layout
 from .narrative import Block, other_paragraphs, overview_blocks, problems_blocks, title_block
-from .tables import Cell, Table, number_font_size, table2_tables, table3_table, table4_table
+from .tables import (
+    WORD_DIGIT_EM,
+    Cell,
+    Table,
+    number_font_size,
+    table2_tables,
+    table3_table,
+    table4_table,
+)
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -116,7 +124,7 @@ class _Writer:
             for i, cell in enumerate(row.cells):
                 cell.width = widths[i]
         padding = 2 * layout.TABLE_PADDING_PT + 0.5
-        number_pt = number_font_size(table, self.width_pt, size_pt, padding)
+        number_pt = number_font_size(table, self.width_pt, size_pt, padding, WORD_DIGIT_EM)
         # every grid slot's cell, taken once (python-docx recomputes the grid on each lookup);
         # a slot is used only while it is not yet inside a merged cell, so these stay valid
         slots = out._cells

@@ -150,6 +150,9 @@ def table_html(
 # The widest digit of the print faces, in em: Noto Serif CJK SC's digits are 0.471–0.562 em,
 # Noto Sans CJK SC's 0.555 em, Times New Roman's (Word) 0.5 em.
 DIGIT_EM = 0.57
+# Word: Times New Roman's digits are 0.5 em, but a machine without it substitutes wider ones
+# (LibreOffice on Linux: DejaVu Serif, 0.636 em)
+WORD_DIGIT_EM = 0.65
 # report.css: A4 less 2.2 cm on each side; numbers at the table's 9.5 pt; cell padding 3 pt a
 # side (1.5 pt in a table whose numbers are set smaller) and a 0.5 pt border.
 PDF_TEXT_WIDTH_PT = (210 - 2 * 22) / 25.4 * 72
@@ -161,11 +164,15 @@ _SAFETY_PT = 0.5
 
 
 def number_font_size(
-    table: Table, text_width_pt: float, base_pt: float, padding_pt: float
+    table: Table,
+    text_width_pt: float,
+    base_pt: float,
+    padding_pt: float,
+    digit_em: float = DIGIT_EM,
 ) -> float:
     """The size (pt, at most ``base_pt``) at which every number of ``table`` fits its column.
 
-    A number of n characters needs ``n × DIGIT_EM × size`` points; its column (or columns, when
+    A number of n characters needs ``n × digit_em × size`` points; its column (or columns, when
     it spans several) is its share of ``text_width_pt`` less ``padding_pt`` (both sides'
     padding and the border).
     """
@@ -176,7 +183,7 @@ def number_font_size(
             sum(fractions[first : first + cell.colspan]) * text_width_pt - padding_pt - _SAFETY_PT
         )
         if cell.text:
-            size = min(size, room / (len(cell.text) * DIGIT_EM))
+            size = min(size, room / (len(cell.text) * digit_em))
     return size
 
 
