@@ -48,6 +48,7 @@ PAGE_INPUTS = (
     "manifest.json",
     "report.html",
     "report.pdf",
+    "report.docx",
     "report.ipynb",
     COMPARE_NAME,
     COMPARE_STAMP,
@@ -67,6 +68,12 @@ TABLE_FIGURES: tuple[tuple[str, str], ...] = (
 )
 SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
 COPIED_PERCENT = f"{COPIED_SHARE * 100:.0f}%"
+REPORT_LINKS = (
+    ("report.html", "HTML"),
+    ("report.pdf", "PDF"),
+    ("report.docx", "Word"),
+    ("report.ipynb", "笔记本"),
+)
 
 
 @cache
@@ -111,7 +118,7 @@ def _links(row: AgencyRow, year_dir: Path) -> list[dict[str, Any]]:
     links: list[dict[str, Any]] = []
     # after a failure the report files, if any, are the last good render's
     earlier = "上次 " if row.status != "rendered" else ""
-    for name, label in (("report.html", "HTML"), ("report.pdf", "PDF"), ("report.ipynb", "笔记本")):
+    for name, label in REPORT_LINKS:
         path = row.out_dir / name
         if path.is_file() and path.stat().st_size > 0:
             links.append({"href": _rel(path, year_dir), "text": earlier + label, "failed": False})

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..model.inputs import check_docx_template
 from ..render.locations import default_notebooks_dir
 from .comparisons import CompareOutcome, write_comparisons
 from .discover import AgencyYear, discover, parse_year
-from .freshness import code_parts, inputs_key, out_dir, stale_reason
+from .freshness import code_parts, docx_template_for, inputs_key, out_dir, stale_reason
 from .pool import run_pool, run_serial
 from .progress import NullProgress, ProgressSink
 from .units import FAILED_STATUSES, LAST_RUN_NAME, Outcome, Task, WorkFn, default_work
@@ -84,13 +85,23 @@ def plan(
     strict: bool = False,
     notebooks_dir: str | Path | None = None,
     extra_inputs: Callable[[AgencyYear], Sequence[Path]] | None = None,
+    docx_template: str | Path | None = None,
 ) -> tuple[list[Task], list[Outcome]]:
-    """Split ``items`` into tasks to render and outcomes of those already up to date."""
+    """Split ``items`` into tasks to render and outcomes of those already up to date.
+
+    ``docx_template`` is the Word template of agency-years whose params file names none; the
+    template an agency-year uses is one of its inputs.
+    """
     shared = code_parts(notebooks_dir)
     tasks: list[Task] = []
     fresh: list[Outcome] = []
+    default = str(docx_template) if docx_template is not None else None
     for item in items:
-        key = inputs_key(item, shared, extra_inputs(item) if extra_inputs else ())
+        extra = list(extra_inputs(item)) if extra_inputs else []
+        template = docx_template_for(item, docx_template)
+        if template is not None:
+            extra.append(template)
+        key = inputs_key(item, shared, extra)
         directory = out_dir(out_root, item)
         reason = "forced" if force else stale_reason(directory, key)
         if reason is not None and not force:
@@ -101,7 +112,7 @@ def plan(
             )
         else:
             nb = str(notebooks_dir) if notebooks_dir is not None else None
-            tasks.append(Task(item, str(out_root), key, reason, strict, nb))
+            tasks.append(Task(item, str(out_root), key, reason, strict, nb, default))
     return tasks, fresh
 
 
@@ -131,6 +142,7 @@ def run_batch(
     write_compare: bool = True,
     scheduler: str | None = None,
     warm_kernels: bool = True,
+    docx_template: str | Path | None = None,
 ) -> BatchResult:
     """Render every agency-year under ``params_dir`` that is not up to date.
 
@@ -144,6 +156,10 @@ def run_batch(
     its renders instead of starting one per section notebook; every kernel is shut down before
     this returns, also on failure and Ctrl-C.
 
+    ``docx_template`` (``--docx-template``) is the office's Word template for every
+    agency-year whose params file names none (checked here: a missing file is a
+    :class:`~reportkit.errors.ParamsError` before anything renders).
+
     With ``scheduler`` (``tcp://HOST:PORT``) the agency-years run on that Dask cluster
     (:mod:`reportkit.cluster`; ``jobs``, when given, caps how many run at once). The workers
     read the params and notebooks and write the outputs at the same absolute paths as here:
@@ -154,6 +170,9 @@ def run_batch(
     """
     started = time.monotonic()
     chosen_year = parse_year(year)
+    if docx_template is not None:
+        docx_template = Path(docx_template).resolve()
+        check_docx_template(docx_template, "--docx-template", field=None)
     if scheduler is not None:
         params_dir = Path(params_dir).resolve()
         out_root = Path(out_root).resolve()
@@ -168,6 +187,7 @@ def run_batch(
         strict=strict,
         notebooks_dir=notebooks_dir,
         extra_inputs=extra_inputs,
+        docx_template=docx_template,
     )
     cluster: DaskRunner | None = None
     if tasks and scheduler is not None:

@@ -56,6 +56,7 @@ class WorkFn(Protocol):
         *,
         strict: bool = ...,
         notebooks_dir: str | None = ...,
+        docx_template: str | None = ...,
     ) -> RenderResultLike: ...
 
 
@@ -69,6 +70,7 @@ class Task:
     reason: str
     strict: bool = False
     notebooks_dir: str | None = None
+    docx_template: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,11 @@ def execute(work: WorkFn, task: Task) -> Outcome:
     status: Status
     try:
         result = work(
-            str(item.params), task.out_root, strict=task.strict, notebooks_dir=task.notebooks_dir
+            str(item.params),
+            task.out_root,
+            strict=task.strict,
+            notebooks_dir=task.notebooks_dir,
+            docx_template=task.docx_template,
         )
         known = _RENDER_STATUSES.get(result.status)
         if known is None:

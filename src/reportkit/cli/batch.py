@@ -35,6 +35,13 @@ def _setup_batch(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     p.add_argument("--strict", action="store_true", help="refuse agency-years with a rule error")
     p.add_argument(
+        "--docx-template",
+        type=Path,
+        metavar="FILE",
+        help="the office's Word template (.docx/.dotx: styles, header, footer) for every "
+        "report.docx whose params file names none (docx_template:)",
+    )
+    p.add_argument(
         "--scheduler",
         metavar="ADDRESS",
         help="render on this Dask cluster (tcp://HOST:PORT) instead of local processes; the "
@@ -57,6 +64,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             strict=args.strict,
             progress=progress_for(sys.stderr),
             scheduler=args.scheduler,
+            docx_template=args.docx_template,
         )
     except BatchInterrupted as err:
         print(str(err), file=sys.stderr)

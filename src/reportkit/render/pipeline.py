@@ -1,11 +1,13 @@
-"""Render one agency-year: params → six executed section notebooks → report.ipynb/html/pdf.
+"""Render one agency-year: params → six executed section notebooks → report.ipynb/html/pdf,
+and report.docx from the same content.
 
 :func:`render_agency_year` is the unit of work of ``reportkit run`` and of batch (worker
 processes, Dask workers): plain arguments in, a picklable :class:`RenderResult` out; it never
 raises for a bad agency-year, so one failure cannot stop the others.
 
 Everything is written into a temporary folder beside the outputs and renamed into place at
-the end, so an earlier good ``report.html``/``report.pdf`` is never replaced by a partial one.
+the end, so an earlier good ``report.html``/``report.pdf``/``report.docx`` is never replaced by a
+partial one.
 A failed section keeps its partial executed notebook (with papermill's error banner) under
 ``sections/``: it is the reviewer's evidence.
 """
@@ -24,7 +26,7 @@ from typing import Any, Literal, TypeVar
 
 from ..checks import Finding, check_report, has_errors
 from ..errors import RenderError, ReportkitError
-from ..model.inputs import Inputs, load_inputs
+from ..model.inputs import Inputs, check_docx_template, load_inputs
 from .combine import combine_notebooks, read_notebook, write_notebook
 from .execution import (
     SECTIONS,
@@ -92,10 +94,15 @@ def render_agency_year(
     *,
     strict: bool = False,
     notebooks_dir: str | Path | None = None,
+    docx_template: str | Path | None = None,
 ) -> RenderResult:
     """Render one params file to ``<out_root>/<year>/<agency-id>/``.
 
-    Status ``invalid``: the params (or an earlier year's) cannot be used; no kernel started.
+    ``docx_template`` is the Word template for ``report.docx`` when the params file names
+    none (``--docx-template``); the params file's own ``docx_template`` wins.
+
+    Status ``invalid``: the params (or an earlier year's) or the Word template cannot be used;
+    no kernel started.
     ``refused``: ``strict`` and a rule error. ``failed``: a section raised, or HTML/PDF could
     not be made (``failed_notebook`` is the partial notebook). ``rendered``: all written.
     Rule findings never stop a render; they are returned and recorded in the manifest.
@@ -103,7 +110,7 @@ def render_agency_year(
     clock = _Clock()
     params = Path(params_path)
     try:
-        inputs = clock.time("validate", lambda: load_inputs(params))
+        inputs, template = clock.time("validate", lambda: _validated(params, docx_template))
     except ReportkitError as err:
         agency_id, year = _guess_identity(params)
         return RenderResult(
@@ -149,7 +156,7 @@ def render_agency_year(
     _sweep(out_dir)
     work = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir)).resolve()
     try:
-        return _render(inputs, folder, out_dir, work, clock, strict, findings, result)
+        return _render(inputs, template, folder, out_dir, work, clock, strict, findings, result)
     except Exception as err:  # a disk or system failure: still one result, never a crash
         detail = f"{type(err).__name__}: {err}".splitlines()[0]
         return result("failed", f"{report.agency.id} {report.year}: {detail}")
@@ -157,8 +164,29 @@ def render_agency_year(
         shutil.rmtree(work, ignore_errors=True)
 
 
+def _validated(params: Path, docx_template: str | Path | None) -> tuple[Inputs, Path | None]:
+    inputs = load_inputs(params)
+    return inputs, _template(inputs, docx_template)
+
+
+def _template(inputs: Inputs, default: str | Path | None) -> Path | None:
+    """The Word template of this render, checked (it opens as a Word document) before any
+    kernel starts: the params file's ``docx_template``, else ``default``."""
+    template = inputs.docx_template
+    source = str(inputs.path)
+    if template is None and default is not None:
+        template, source = Path(default), "--docx-template"
+        check_docx_template(template, source, field=None)
+    if template is not None:
+        from .docx_layout import open_template
+
+        open_template(template, source)
+    return template
+
+
 def _render(
     inputs: Inputs,
+    template: Path | None,
     folder: Path,
     out_dir: Path,
     work: Path,
@@ -184,6 +212,7 @@ def _render(
             previous=inputs.previous_path,
             notebooks=notebooks,
             template_files=template_files(),
+            docx_template=template,
             outputs=made,
             failed_notebook=failed,
             findings=findings,
@@ -226,6 +255,7 @@ def _render(
         html = clock.time("html", lambda: notebook_to_html(combined))
         (work / "report.html").write_text(html, encoding="utf-8")
         clock.time("pdf", lambda: _pdf(html, work / "report.pdf"))
+        clock.time("docx", lambda: _docx(inputs, template, work / "report.docx"))
     except Exception as err:
         detail = str(err) if isinstance(err, ReportkitError) else f"{type(err).__name__}: {err}"
         message = f"{report.agency.id} {report.year}: {detail}".splitlines()[0]
@@ -268,6 +298,13 @@ def _pdf(html: str, path: Path) -> None:
     from .pdf import html_to_pdf
 
     html_to_pdf(html, path)
+
+
+def _docx(inputs: Inputs, template: Path | None, path: Path) -> None:
+    from .docx import write_report_docx
+
+    source = str(inputs.path) if inputs.docx_template is not None else "--docx-template"
+    write_report_docx(inputs.report, path, inputs.history, template, template_source=source)
 
 
 def _sweep(out_dir: Path) -> None:
