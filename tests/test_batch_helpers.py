@@ -143,6 +143,7 @@ class FakeWork:
         *,
         strict: bool = False,
         notebooks_dir: str | None = None,
+        docx_template: str | None = None,
     ) -> FakeResult:
         path = Path(params_path)
         agency_id, year = path.parent.name, int(path.stem)
@@ -176,6 +177,7 @@ class FakeWork:
         (out / "report.html").write_text(f"<h1>{report.display_title}</h1>", encoding="utf-8")
         (out / "report.pdf").write_bytes(b"%PDF-1.7 fake")
         (out / "report.ipynb").write_text("{}", encoding="utf-8")
+        (out / "report.docx").write_bytes(b"PK fake docx")
         (out / "manifest.json").write_text(
             json.dumps({"status": "rendered", "findings": findings}), encoding="utf-8"
         )
@@ -202,11 +204,16 @@ class DyingRender:
         *,
         strict: bool = False,
         notebooks_dir: str | None = None,
+        docx_template: str | None = None,
     ) -> Any:
         from reportkit.render.pipeline import render_agency_year
 
         result = render_agency_year(
-            params_path, out_root, strict=strict, notebooks_dir=notebooks_dir
+            params_path,
+            out_root,
+            strict=strict,
+            notebooks_dir=notebooks_dir,
+            docx_template=docx_template,
         )
         if Path(params_path).parent.name in self.die:
             os._exit(3)

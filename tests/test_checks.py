@@ -220,3 +220,32 @@ def test_normalized_round_trips_through_report_from_normalized() -> None:
     report = load_report(SEED_PARAMS)
     back = report_from_normalized(normalized(report))
     assert normalized(back) == normalized(report)
+
+
+def test_every_table2_cell_is_named_by_its_own_column() -> None:
+    """R8 names a 表二 cell by the column it is in, in both formats (a trial 上一年项目数量 cell
+    was once named 本年处理决定数量)."""
+    from reportkit.checks.cells import all_cells
+    from reportkit.importer import import_report
+
+    trial = import_report(FIXTURES / "01_shanghai_municipal_gov_office_2019.txt", "x").report
+    columns = {
+        **L.DOC_COLUMNS,
+        **L.TRIAL_DOC_COLUMNS,
+        **L.TRIAL_ITEM_COLUMNS,
+        **L.TRIAL_FEE_COLUMNS,
+        **L.TRIAL_PROCUREMENT_COLUMNS,
+    }
+    named = 0
+    for report in (trial, load_report(SEED_PARAMS)):
+        for path, label, _ in all_cells(report):
+            parts = path.split(".")
+            if parts[0] != "proactive":
+                continue
+            expected = columns[parts[2]] if len(parts) == 3 else None
+            if expected is None:
+                assert label.startswith("表二 ") and " × " in label, label
+                continue
+            assert label.endswith(f" × {expected}"), (path, label)
+            named += 1
+    assert named >= 20

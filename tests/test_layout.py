@@ -16,15 +16,16 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "reportkit"
 ROOT_MODULES = {"__init__", "__main__", "errors"}
 # what each stage may import (besides itself, the root modules and third-party libraries):
-# cli → batch → render → checks → model, importer → model, demo → checks, model
+# cli → batch → compare → render → checks → model, importer → model, demo → checks, model
 ALLOWED: dict[str, set[str]] = {
     "model": set(),
     "checks": {"model"},
     "importer": {"model"},
     "demo": {"model", "checks"},
     "render": {"model", "checks"},
-    "batch": {"model", "checks", "render"},
-    "cli": {"model", "checks", "importer", "demo", "render", "batch"},
+    "compare": {"model", "checks", "render"},
+    "batch": {"model", "checks", "render", "compare"},
+    "cli": {"model", "checks", "importer", "demo", "render", "compare", "batch"},
 }
 MAX_LINES = 620
 MAX_ENTRIES = 12

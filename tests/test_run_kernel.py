@@ -113,7 +113,7 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> RenderResult:
 def test_seed_outputs(seed: RenderResult) -> None:
     out = Path(seed.out_dir)
     assert out.parts[-2:] == ("2024", "xigong-education")
-    for name in ("report.ipynb", "report.html", "report.pdf", "manifest.json"):
+    for name in ("report.ipynb", "report.html", "report.pdf", "report.docx", "manifest.json"):
         assert (out / name).is_file(), name
     assert sorted(p.name for p in (out / "sections").iterdir()) == [
         "01_overview.ipynb",
@@ -127,7 +127,7 @@ def test_seed_outputs(seed: RenderResult) -> None:
     manifest = read_manifest(out)
     assert manifest is not None and manifest["status"] == "rendered"
     assert manifest["params"]["path"] == str(SEED_PARAMS)
-    assert set(manifest["timings"]) >= {"01_overview", "06_other", "html", "pdf", "total"}
+    assert set(manifest["timings"]) >= {"01_overview", "06_other", "html", "pdf", "docx", "total"}
     assert [f["rule"] for f in manifest["findings"]] == [f["rule"] for f in seed.findings]
     combined = nbformat.read(out / "report.ipynb", as_version=4)
     tags = {t for c in combined.cells for t in c.metadata.get("tags", [])}
@@ -209,7 +209,8 @@ def test_failing_section_keeps_evidence_and_good_report(
     root = tmp_path / "outputs"
     shutil.copytree(Path(seed.out_dir).parents[1], root)
     out = root / "2024" / "xigong-education"
-    before = {n: (out / n).read_bytes() for n in ("report.html", "report.pdf", "report.ipynb")}
+    names = ("report.html", "report.pdf", "report.docx", "report.ipynb")
+    before = {n: (out / n).read_bytes() for n in names}
 
     monkeypatch.setenv(NOTEBOOKS_ENV, str(FAILING_NOTEBOOKS))
     monkeypatch.chdir(tmp_path)  # a relative --out, while papermill changes directory
@@ -264,7 +265,7 @@ def test_two_runs_give_identical_bytes(demo_params: Path, tmp_path: Path) -> Non
     second = render_agency_year(demo_params, tmp_path / "b")
     assert first.status == second.status == "rendered", (first.message, second.message)
     a, b = Path(first.out_dir), Path(second.out_dir)
-    for name in ("report.html", "report.pdf", "report.ipynb"):
+    for name in ("report.html", "report.pdf", "report.docx", "report.ipynb"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     html = (a / "report.html").read_text(encoding="utf-8")
     assert {"chart-applicants", "chart-outcomes", "chart-years"} <= set(

@@ -334,12 +334,17 @@ def test_render_publishes_all_outputs(
     assert html.index("01_overview title") < html.index('id="section-1"'), "title before 一"
     manifest = read_manifest(out)
     assert manifest is not None and manifest["status"] == "rendered"
-    assert set(manifest["outputs"]) == {"report.ipynb", "report.html", "report.pdf"}
+    assert set(manifest["outputs"]) == {"report.ipynb", "report.html", "report.pdf", "report.docx"}
     assert manifest["outputs"]["report.html"] == sha256_file(out / "report.html")
+    assert manifest["outputs"]["report.docx"] == sha256_file(out / "report.docx")
+    assert manifest["docx_template"] is None
     assert list(result.timings)[:2] == ["validate", "check"]
-    assert {"01_overview", "06_other", "combine", "html", "pdf", "total"} <= set(result.timings)
+    assert {"01_overview", "06_other", "combine", "html", "pdf", "docx", "total"} <= set(
+        result.timings
+    )
     assert sorted(p.name for p in out.iterdir()) == [
         "manifest.json",
+        "report.docx",
         "report.html",
         "report.ipynb",
         "report.pdf",

@@ -3,8 +3,9 @@
 The key is a sha256 over everything a rendered report depends on:
 
 - the params file, the same agency's earlier years (R5 reads last year's file, the
-  year-over-year charts every consecutive earlier year; a missing year counts too) and the
-  agency-year's ledger files;
+  year-over-year charts every consecutive earlier year; a missing year counts too), the
+  agency-year's ledger files and the Word template ``report.docx`` is made with (the params
+  file's ``docx_template``, else the batch's ``--docx-template``: :func:`docx_template_for`);
 - the section notebooks, the report's templates and stylesheet (``reportkit/render/templates``),
   the reportkit version and the source files of the stages a render runs: ``model``, ``checks``,
   ``render`` and the package's root modules (:data:`REPORT_PACKAGES`). The batch itself, the
@@ -13,7 +14,7 @@ The key is a sha256 over everything a rendered report depends on:
 
 After a successful render the stamp ``.inputs-key`` (JSON: the key and its parts) is written
 beside the outputs. An agency-year is up to date when the stamp matches and ``report.html``,
-``report.pdf`` and ``manifest.json`` exist and are not empty.
+``report.pdf``, ``report.docx`` and ``manifest.json`` exist and are not empty.
 """
 
 from __future__ import annotations
@@ -26,12 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..errors import ReportkitError
+from ..model.yamlfile import read_yaml
 from ..render.locations import TEMPLATES, default_notebooks_dir, output_dir, template_files
 from ..render.manifest import sha256_file
 from .discover import AgencyYear
 
 STAMP_NAME = ".inputs-key"
-REQUIRED_OUTPUTS = ("report.html", "report.pdf", "manifest.json")
+REQUIRED_OUTPUTS = ("report.html", "report.pdf", "report.docx", "manifest.json")
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # The sub-packages whose code a render runs; modules directly in the package count too.
 REPORT_PACKAGES = frozenset({"model", "checks", "render"})
@@ -123,6 +126,37 @@ def inputs_key(
         parts[f"input:{name}"] = _file_part(path)
     text = json.dumps(sorted(parts.items()), ensure_ascii=False)
     return InputsKey(hashlib.sha256(text.encode()).hexdigest(), parts)
+
+
+def declared_docx_template(params: Path) -> Path | None:
+    """The ``docx_template`` a params file names, as a path (relative ones beside the file).
+
+    Only a file that mentions ``docx_template`` is parsed (most do not); an unreadable one
+    names none here (its render reports it as invalid).
+    """
+    try:
+        text = params.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if "docx_template" not in text:
+        return None
+    try:
+        data = read_yaml(params)
+    except ReportkitError:
+        return None
+    value = data.get("docx_template") if isinstance(data, dict) else None
+    if not isinstance(value, str) or not value:
+        return None
+    given = Path(value).expanduser()
+    return given if given.is_absolute() else params.parent / given
+
+
+def docx_template_for(item: AgencyYear, default: str | Path | None = None) -> Path | None:
+    """The Word template of ``item``'s render: its params file's, else ``default``."""
+    declared = declared_docx_template(item.params)
+    if declared is not None:
+        return declared
+    return Path(default) if default is not None else None
 
 
 def out_dir(out_root: str | Path, item: AgencyYear) -> Path:

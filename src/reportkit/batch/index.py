@@ -23,8 +23,10 @@ import jinja2
 
 from .. import __version__
 from ..checks import RULE_TITLES, SEVERITY, Finding
+from ..compare import COPIED_SHARE
 from ..render.manifest import sha256_file
 from ..render.templating import environment, html, static_text
+from .comparisons import COMPARE_NAME, COMPARE_STAMP
 from .discover import discover
 from .freshness import history_part, out_dir
 from .index_charts import RULES, charts
@@ -41,7 +43,16 @@ from .summary import (
 
 INDEX_NAME = "index.html"
 PAGE_KEY_NAME = ".index-key"
-PAGE_INPUTS = (".last-run.json", "manifest.json", "report.html", "report.pdf", "report.ipynb")
+PAGE_INPUTS = (
+    ".last-run.json",
+    "manifest.json",
+    "report.html",
+    "report.pdf",
+    "report.docx",
+    "report.ipynb",
+    COMPARE_NAME,
+    COMPARE_STAMP,
+)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 # the figure columns of the table: key, header (a <br> breaks a long header)
@@ -56,6 +67,13 @@ TABLE_FIGURES: tuple[tuple[str, str], ...] = (
     ("fees_10k_yuan", "收费<br>（万元）"),
 )
 SEVERITY_LABELS = {"error": "错误", "warning": "警告"}
+COPIED_PERCENT = f"{COPIED_SHARE * 100:.0f}%"
+REPORT_LINKS = (
+    ("report.html", "HTML"),
+    ("report.pdf", "PDF"),
+    ("report.docx", "Word"),
+    ("report.ipynb", "笔记本"),
+)
 
 
 @cache
@@ -100,7 +118,7 @@ def _links(row: AgencyRow, year_dir: Path) -> list[dict[str, Any]]:
     links: list[dict[str, Any]] = []
     # after a failure the report files, if any, are the last good render's
     earlier = "上次 " if row.status != "rendered" else ""
-    for name, label in (("report.html", "HTML"), ("report.pdf", "PDF"), ("report.ipynb", "笔记本")):
+    for name, label in REPORT_LINKS:
         path = row.out_dir / name
         if path.is_file() and path.stat().st_size > 0:
             links.append({"href": _rel(path, year_dir), "text": earlier + label, "failed": False})
@@ -113,6 +131,21 @@ def _links(row: AgencyRow, year_dir: Path) -> list[dict[str, Any]]:
             }
         )
     return links
+
+
+def _comparison(row: AgencyRow, year_dir: Path) -> dict[str, Any] | None:
+    """The 与上年比较 cell: link, unchanged share, the 照搬 flag; None without a page."""
+    link = row.comparison
+    if link is None:
+        return None
+    share = link.record.unchanged_share
+    return {
+        "href": _rel(link.page, year_dir),
+        "current": link.current,
+        "share": "—" if share is None else f"{share * 100:.1f}%",
+        "sort": "" if row.unchanged_share is None else f"{row.unchanged_share:.4f}",
+        "copied": link.current and link.record.largely_copied,
+    }
 
 
 def _row(row: AgencyRow, year_dir: Path) -> dict[str, Any]:
@@ -134,6 +167,7 @@ def _row(row: AgencyRow, year_dir: Path) -> dict[str, Any]:
             for k, _ in TABLE_FIGURES
         ],
         "links": _links(row, year_dir),
+        "comparison": _comparison(row, year_dir),
     }
 
 
@@ -153,6 +187,12 @@ def year_page(rows: Sequence[AgencyRow], year: int, year_dir: Path) -> str:
         ),
         {"n": sum(r.errors > 0 for r in rows), "label": "有规则错误的机关"},
     ]
+    if any(r.comparison is not None for r in rows):
+        copied = sum(
+            r.comparison is not None and r.comparison.current and r.comparison.record.largely_copied
+            for r in rows
+        )
+        cards.append({"n": copied, "label": f"正文≥{COPIED_PERCENT}与上年相同"})
     figures, findings = district_total(rows)
     total = {
         "valid": sum(r.report is not None for r in rows),
@@ -178,6 +218,7 @@ def year_page(rows: Sequence[AgencyRow], year: int, year_dir: Path) -> str:
             total=total,
             charts=[{"title": title, "svg": html(svg)} for title, svg in charts(rows)],
             legend=legend,
+            copied_percent=COPIED_PERCENT,
             index_name=INDEX_NAME,
             summary_name=SUMMARY_NAME,
             version=__version__,

@@ -2,14 +2,21 @@
 
 With more than :data:`MAX_CHART_ROWS` agencies each chart shows the ones that matter most for it
 (most requests, most handled, most findings); the page's table lists them all.
+
+Readable with any data: an agency name longer than :data:`LABEL_WIDTH` columns is wrapped onto
+two lines and shortened with an ellipsis (:func:`short_label`; the full name shows on hover, an
+SVG ``<title>``), so long names never squash the bars; a count axis starts at 0 with integer
+ticks, also when every value is 0.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from html import escape
+from typing import TYPE_CHECKING, Any
 
 from ..checks import RULE_TITLES, SEVERITY
 from .summary import OUTCOME_GROUPS, AgencyRow, outcome_mix
@@ -18,13 +25,60 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 MAX_CHART_ROWS = 60
+LABEL_WIDTH = 24  # display columns per label line (a CJK character takes 2)
+LABEL_LINES = 2
+ELLIPSIS = "…"
 RULES = tuple(RULE_TITLES)
 OUTCOME_COLORS = ("#3d6a99", "#7fa7cf", "#b5312c", "#d9a441", "#8a8a8a", "#c9c9c9")
 RED = "#b5312c"
+WARNING_COLOR = "#9a6700"
+
+
+def _columns(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def short_label(name: str, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) -> str:
+    """``name`` on at most ``lines`` lines of ``width`` display columns, ending in ``…`` when
+    it had to be shortened (runs of whitespace, line breaks included, count as one space)."""
+    name = " ".join(name.split())
+    out: list[str] = []
+    line, used = "", 0
+    for i, char in enumerate(name):
+        if used + _columns(char) > width:
+            out.append(line)
+            line, used = "", 0
+            if len(out) == lines:
+                rest = name[i:]
+                last = out[-1]
+                while last and sum(map(_columns, last)) + _columns(ELLIPSIS) > width:
+                    last = last[:-1]
+                out[-1] = last + ELLIPSIS if rest else last
+                return "\n".join(out)
+        line += char
+        used += _columns(char)
+    out.append(line)
+    return "\n".join(out)
+
+
+def _label_ticks(ax: Any, names: Sequence[str]) -> None:
+    """Y tick labels from agency names: shortened, each with the full name for hover."""
+    ax.set_yticks(range(len(names)), [short_label(n) for n in names])
+    for i, tick in enumerate(ax.get_yticklabels()):
+        tick.set_gid(f"name-{i}")
+        tick.set_linespacing(1.3)
+    ax.figure.reportkit_titles = {f"name-{i}": n for i, n in enumerate(names)}
+
+
+def _height(names: Sequence[str]) -> float:
+    """Figure height (in) for one bar per name: more room when a label takes two lines."""
+    per_row = 0.42 if any("\n" in short_label(n) for n in names) else 0.34
+    return max(2.4, per_row * len(names) + 1.1)
 
 
 def _svg(fig: object, prefix: str) -> str:
-    """The figure as an inline ``<svg>`` element with ids made unique by ``prefix``."""
+    """The figure as an inline ``<svg>`` element with ids made unique by ``prefix``; a
+    shortened agency name carries its full name as an SVG ``<title>`` (shown on hover)."""
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None})  # type: ignore[attr-defined]
     text = buf.getvalue()
@@ -37,15 +91,15 @@ def _svg(fig: object, prefix: str) -> str:
     text = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', text)
     text = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", text)
     text = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1class="chart"', text)
+    for gid, full in getattr(fig, "reportkit_titles", {}).items():
+        text = text.replace(
+            f'<g id="{prefix}-{gid}">', f'<g id="{prefix}-{gid}"><title>{escape(full)}</title>', 1
+        )
     return text
 
 
 def _labels(rows: Sequence[AgencyRow]) -> list[str]:
     return [r.name if r.name and r.name != r.agency_id else r.agency_id for r in rows]
-
-
-def _bar_height(n: int) -> float:
-    return max(2.4, 0.34 * n + 1.1)
 
 
 def _top(rows: Sequence[AgencyRow], score: Callable[[AgencyRow], float]) -> list[AgencyRow]:
@@ -62,16 +116,20 @@ def _capped(title: str, shown: int, total: int, what: str) -> str:
 
 def _requests_chart(rows: Sequence[AgencyRow]) -> Figure:
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     ordered = list(reversed(rows))  # barh draws bottom-up; keep agency-id order top-down
-    fig = Figure(figsize=(7.2, _bar_height(len(ordered))), layout="constrained")
+    names = _labels(ordered)
+    fig = Figure(figsize=(7.2, _height(names)), layout="constrained")
     ax = fig.add_subplot()
     values = [int(r.figures.get("new_requests") or 0) for r in ordered]
     bars = ax.barh(range(len(ordered)), values, color=RED, height=0.6)
-    ax.set_yticks(range(len(ordered)), _labels(ordered))
+    _label_ticks(ax, names)
     ax.bar_label(bars, padding=3, fontsize=8)
     ax.set_xlabel("本年新收政府信息公开申请（件）")
-    ax.margins(x=0.12)
+    # from 0, integer ticks, room for the bar labels — also when every count is 0
+    ax.set_xlim(0, max(values, default=0) * 1.12 or 1)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
     _tidy(ax)
     return fig
 
@@ -81,7 +139,7 @@ def _outcome_chart(rows: Sequence[AgencyRow]) -> Figure:
 
     ordered = list(reversed(rows))
     names = _labels(ordered)
-    fig = Figure(figsize=(7.2, _bar_height(len(ordered)) + 0.3), layout="constrained")
+    fig = Figure(figsize=(7.2, _height(names) + 0.3), layout="constrained")
     ax = fig.add_subplot()
     mixes = [outcome_mix(r.report) for r in ordered if r.report is not None]
     totals = [sum(m.values()) for m in mixes]
@@ -93,7 +151,7 @@ def _outcome_chart(rows: Sequence[AgencyRow]) -> Figure:
     for i, total in enumerate(totals):
         ax.text(101, i, f"{total} 件" if total else "无办结", va="center", fontsize=8)
     ax.set_xlim(0, 115)
-    ax.set_yticks(range(len(names)), names)
+    _label_ticks(ax, names)
     ax.set_xticks([0, 20, 40, 60, 80, 100])
     ax.set_xlabel("办理结果构成（%），右侧为办理结果总计")
     fig.legend(ncols=6, loc="outside upper center", frameon=False, fontsize=8)
@@ -106,7 +164,7 @@ def _heatmap(rows: Sequence[AgencyRow]) -> Figure:
 
     ordered = list(reversed(rows))
     names = _labels(ordered)
-    fig = Figure(figsize=(7.2, _bar_height(len(ordered))), layout="constrained")
+    fig = Figure(figsize=(7.2, _height(names)), layout="constrained")
     ax = fig.add_subplot()
     counts = [[sum(f.rule == rule for f in r.findings) for rule in RULES] for r in ordered]
     top = max((c for row in counts for c in row), default=0)
@@ -120,9 +178,13 @@ def _heatmap(rows: Sequence[AgencyRow]) -> Figure:
         edgecolors="#d8d2c8",
         linewidth=0.6,
     )
-    severity = {"error": "错误", "warning": "警告"}
-    ax.set_xticks(range(len(RULES)), [f"{r}\n{severity[SEVERITY[r]]}" for r in RULES])
-    ax.set_yticks(range(len(names)), names)
+    # one line per rule id, coloured by severity (two-line labels were measured short by the
+    # layout now and then, and their second line clipped)
+    ax.set_xticks(range(len(RULES)), list(RULES))
+    for tick, rule in zip(ax.get_xticklabels(), RULES, strict=True):
+        tick.set_color(RED if SEVERITY[rule] == "error" else WARNING_COLOR)
+    ax.set_xlabel("规则（红色为错误，棕色为警告）", fontsize=9)
+    _label_ticks(ax, names)
     for y, row in enumerate(counts):
         for x, count in enumerate(row):
             if count:
@@ -134,8 +196,9 @@ def _heatmap(rows: Sequence[AgencyRow]) -> Figure:
     return fig
 
 
-def charts(rows: Sequence[AgencyRow]) -> list[tuple[str, str]]:
-    """(title, inline svg) of the cross-agency charts; empty when no agency has valid params.
+def chart_figures(rows: Sequence[AgencyRow]) -> list[tuple[str, str, Figure]]:
+    """(title, id prefix, figure) of each cross-agency chart; empty when no agency has valid
+    params. Built with reportkit's CJK fonts (:func:`~reportkit.render.fonts.matplotlib_rc`).
 
     With more than :data:`MAX_CHART_ROWS` agencies each chart shows the ones that matter most
     for it (most requests, most handled, most findings); the table lists them all.
@@ -151,23 +214,32 @@ def charts(rows: Sequence[AgencyRow]) -> list[tuple[str, str]]:
     by_requests = _top(valid, lambda r: float(r.figures.get("new_requests") or 0))
     by_results = _top(valid, lambda r: float(r.figures.get("results_total") or 0))
     by_findings = _top(valid, lambda r: float(len(r.findings)))
+    heatmap_title = "规则检查热力图（机关 × 规则，数字为发现的问题数）"
     with matplotlib.rc_context(matplotlib_rc()):
         return [
             (
                 _capped("各机关本年新收申请数量", len(by_requests), n, "新收申请"),
-                _svg(_requests_chart(by_requests), "c1"),
+                "c1",
+                _requests_chart(by_requests),
             ),
             (
                 _capped("各机关办理结果构成", len(by_results), n, "办理结果"),
-                _svg(_outcome_chart(by_results), "c2"),
+                "c2",
+                _outcome_chart(by_results),
             ),
-            (
-                _capped(
-                    "规则检查热力图（机关 × 规则，数字为发现的问题数）", len(by_findings), n, "问题"
-                ),
-                _svg(_heatmap(by_findings), "c3"),
-            ),
+            (_capped(heatmap_title, len(by_findings), n, "问题"), "c3", _heatmap(by_findings)),
         ]
+
+
+def charts(rows: Sequence[AgencyRow]) -> list[tuple[str, str]]:
+    """(title, inline svg) of the cross-agency charts (:func:`chart_figures`)."""
+    import matplotlib
+
+    from ..render.fonts import matplotlib_rc
+
+    figures = chart_figures(rows)
+    with matplotlib.rc_context(matplotlib_rc()):
+        return [(title, _svg(fig, prefix)) for title, prefix, fig in figures]
 
 
 def _tidy(ax: object) -> None:

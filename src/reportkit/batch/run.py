@@ -2,8 +2,9 @@
 
 :func:`run_batch` discovers the agency-years (:mod:`.discover`), skips those that are up to date
 (:mod:`.freshness`), hands the rest to this process, a local pool (:mod:`.pool`) or a Dask cluster
-(:mod:`.cluster`), and finally writes the reviewers' index and ``summary.csv`` of every year it
-covered (:mod:`.index`).
+(:mod:`.cluster`), then writes the comparison page of every agency-year whose previous year
+exists (:mod:`.comparisons`), and finally the reviewers' index and ``summary.csv`` of every year
+it covered (:mod:`.index`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import OutputsBusy
+from ..model.inputs import check_docx_template
 from ..render.locations import check_out_root, default_notebooks_dir
 from ..render.safety import (
     check_cell_timeout,
@@ -24,8 +26,9 @@ from ..render.safety import (
     output_lock,
     sigterm_as_interrupt,
 )
+from .comparisons import CompareOutcome, write_comparisons
 from .discover import AgencyYear, discover, parse_year
-from .freshness import code_parts, inputs_key, out_dir, stale_reason
+from .freshness import code_parts, docx_template_for, inputs_key, out_dir, stale_reason
 from .pool import run_pool, run_serial
 from .progress import NullProgress, ProgressSink
 from .units import (
@@ -54,6 +57,7 @@ class BatchResult:
     summaries: dict[int, Path] = field(default_factory=dict)
     root_index: Path | None = None
     index_error: str | None = None  # why the index could not be written (the renders stand)
+    comparisons: list[CompareOutcome] = field(default_factory=list)
 
     def with_status(self, *statuses: str) -> list[Outcome]:
         """The outcomes having one of ``statuses``."""
@@ -80,10 +84,17 @@ class BatchResult:
         return self.with_status("not run")
 
     @property
+    def failed_comparisons(self) -> list[CompareOutcome]:
+        """Comparison pages that could not be written."""
+        return [c for c in self.comparisons if c.status == "failed"]
+
+    @property
     def exit_code(self) -> int:
-        """0 when everything is rendered or up to date and the index written, 1 otherwise."""
-        ok = all(o.status in ("rendered", "up to date") for o in self.outcomes)
-        return 0 if ok and self.index_error is None else 1
+        """0 when everything is rendered or up to date (comparison pages too) and the index
+        written, 1 otherwise."""
+        rendered = all(o.status in ("rendered", "up to date") for o in self.outcomes)
+        ok = rendered and not self.failed_comparisons and self.index_error is None
+        return 0 if ok else 1
 
 
 def plan(
@@ -94,15 +105,25 @@ def plan(
     strict: bool = False,
     notebooks_dir: str | Path | None = None,
     extra_inputs: Callable[[AgencyYear], Sequence[Path]] | None = None,
+    docx_template: str | Path | None = None,
     cell_timeout: float | None = None,
     lock_wait: float = LOCK_WAIT,
 ) -> tuple[list[Task], list[Outcome]]:
-    """Split ``items`` into tasks to render and outcomes of those already up to date."""
+    """Split ``items`` into tasks to render and outcomes of those already up to date.
+
+    ``docx_template`` is the Word template of agency-years whose params file names none; the
+    template an agency-year uses is one of its inputs.
+    """
     shared = code_parts(notebooks_dir)
     tasks: list[Task] = []
     fresh: list[Outcome] = []
+    default = str(docx_template) if docx_template is not None else None
     for item in items:
-        key = inputs_key(item, shared, extra_inputs(item) if extra_inputs else ())
+        extra = list(extra_inputs(item)) if extra_inputs else []
+        template = docx_template_for(item, docx_template)
+        if template is not None:
+            extra.append(template)
+        key = inputs_key(item, shared, extra)
         directory = out_dir(out_root, item)
         reason = "forced" if force else stale_reason(directory, key)
         if reason is not None and not force:
@@ -114,7 +135,7 @@ def plan(
         else:
             nb = str(notebooks_dir) if notebooks_dir is not None else None
             tasks.append(
-                Task(item, str(out_root), key, reason, strict, nb, cell_timeout, lock_wait)
+                Task(item, str(out_root), key, reason, strict, nb, default, cell_timeout, lock_wait)
             )
     return tasks, fresh
 
@@ -142,8 +163,10 @@ def run_batch(
     notebooks_dir: str | Path | None = None,
     extra_inputs: Callable[[AgencyYear], Sequence[Path]] | None = None,
     write_index: bool = True,
+    write_compare: bool = True,
     scheduler: str | None = None,
     warm_kernels: bool = True,
+    docx_template: str | Path | None = None,
     cell_timeout: float | None = None,
     lock_wait: float = LOCK_WAIT,
 ) -> BatchResult:
@@ -158,6 +181,10 @@ def run_batch(
     With ``warm_kernels`` each worker (and this process, with one job) keeps one kernel across
     its renders instead of starting one per section notebook; every kernel is shut down before
     this returns, also on failure and Ctrl-C.
+
+    ``docx_template`` (``--docx-template``) is the office's Word template for every
+    agency-year whose params file names none (checked here: a missing file is a
+    :class:`~reportkit.errors.ParamsError` before anything renders).
 
     With ``scheduler`` (``tcp://HOST:PORT``) the agency-years run on that Dask cluster
     (:mod:`reportkit.cluster`; ``jobs``, when given, caps how many run at once). The workers
@@ -189,8 +216,10 @@ def run_batch(
             notebooks_dir=notebooks_dir,
             extra_inputs=extra_inputs,
             write_index=write_index,
+            write_compare=write_compare,
             scheduler=scheduler,
             warm_kernels=warm_kernels,
+            docx_template=docx_template,
             cell_timeout=cell_timeout,
             lock_wait=lock_wait,
         )
@@ -210,8 +239,10 @@ def _run_batch(
     notebooks_dir: str | Path | None,
     extra_inputs: Callable[[AgencyYear], Sequence[Path]] | None,
     write_index: bool,
+    write_compare: bool,
     scheduler: str | None,
     warm_kernels: bool,
+    docx_template: str | Path | None,
     cell_timeout: float | None,
     lock_wait: float,
 ) -> BatchResult:
@@ -220,6 +251,9 @@ def _run_batch(
     check_out_root(out_root)
     if cell_timeout is not None:
         check_cell_timeout(cell_timeout)
+    if docx_template is not None:
+        docx_template = Path(docx_template).resolve()
+        check_docx_template(docx_template, "--docx-template", field=None)
     if scheduler is not None:
         params_dir = Path(params_dir).resolve()
         out_root = Path(out_root).resolve()
@@ -234,6 +268,7 @@ def _run_batch(
         strict=strict,
         notebooks_dir=notebooks_dir,
         extra_inputs=extra_inputs,
+        docx_template=docx_template,
         cell_timeout=cell_timeout,
         lock_wait=lock_wait,
     )
@@ -260,20 +295,35 @@ def _run_batch(
             cluster.close()
     outcomes = sorted([*fresh, *done], key=lambda o: (o.year, o.agency_id))
     result = BatchResult(outcomes, seconds=0.0)
-    if write_index:
-        from .index import write_indexes
+    if write_compare or write_index:
+        _write_pages(result, items, params_dir, out_root, force, write_compare, write_index)
+    result.seconds = round(time.monotonic() - started, 3)
+    return result
 
-        years = sorted({item.year for item in items})
-        try:
-            with output_lock(out_root, wait=INDEX_LOCK_WAIT, what="has its index written"):
+
+def _write_pages(
+    result: BatchResult,
+    items: Sequence[AgencyYear],
+    params_dir: str | Path,
+    out_root: str | Path,
+    force: bool,
+    write_compare: bool,
+    write_index: bool,
+) -> None:
+    """The comparison pages and the index, written by one process at a time (the output
+    root's lock); a failure to write them is ``result.index_error``."""
+    from .index import write_indexes
+
+    try:
+        with output_lock(out_root, wait=INDEX_LOCK_WAIT, what="has its index written"):
+            if write_compare:
+                result.comparisons = write_comparisons(items, out_root, force=force)
+            if write_index:
+                years = sorted({item.year for item in items})
                 result.indexes, result.summaries, result.root_index = write_indexes(
                     params_dir, out_root, years
                 )
-        except OutputsBusy as err:
-            result.index_error = f"the index was not written: {err}"
-        except OSError as err:
-            result.index_error = (
-                f"the index was not written: {describe_os_error(err, Path(out_root))}"
-            )
-    result.seconds = round(time.monotonic() - started, 3)
-    return result
+    except OutputsBusy as err:
+        result.index_error = f"the index was not written: {err}"
+    except OSError as err:
+        result.index_error = f"the index was not written: {describe_os_error(err, Path(out_root))}"

@@ -4,7 +4,9 @@
 ``outputs/<year>/<agency-id>/`` (the batch record ``.last-run.json``, or ``manifest.json``), so
 agency-years skipped as up to date, or rendered by ``reportkit run``, are covered too. Figures are
 taken from :func:`reportkit.export.normalized`, so they equal ``reportkit export --json``.
-:func:`district_total` adds all agencies' tables into one report and runs R1–R4 on it.
+:func:`district_total` adds all agencies' tables into one report and runs R1–R4 on it. The
+share of the narrative unchanged since last year is read from the stamp of the agency-year's
+comparison page (:mod:`.comparisons`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ..model import Report, ReviewLitigation, cell_value
 from ..model import labels as L
 from ..model.export import normalized
 from ..model.params import load_report, previous_year_path
+from .comparisons import ComparisonLink, comparison_record
 from .discover import AgencyYear, discover
 from .freshness import out_dir
 from .units import LAST_RUN_NAME
@@ -126,6 +129,14 @@ class AgencyRow:
     report: Report | None = None
     findings: list[Finding] = field(default_factory=list)
     figures: dict[str, Number] = field(default_factory=dict)
+    comparison: ComparisonLink | None = None
+
+    @property
+    def unchanged_share(self) -> float | None:
+        """The share of the narrative unchanged since last year, from a comparison page that
+        matches the params (None when there is none)."""
+        link = self.comparison
+        return link.record.unchanged_share if link is not None and link.current else None
 
     @property
     def errors(self) -> int:
@@ -175,6 +186,7 @@ def _status(row: AgencyRow) -> None:
 def collect_row(item: AgencyYear, out_root: str | Path) -> AgencyRow:
     """Everything the index and summary show for one agency-year."""
     row = AgencyRow(item.agency_id, item.year, item.params, out_dir(out_root, item))
+    row.comparison = comparison_record(item, row.out_dir)
     try:
         report = load_report(item.params)
     except ReportkitError as err:
@@ -275,7 +287,17 @@ def format_figure(key: str, value: Number) -> str:
     return str(value)
 
 
-CSV_HEAD = ["机关代码", "机关名称", "年度", "状态", "规则错误", "规则警告", *FIGURES.values()]
+SHARE_HEAD = "正文与上年相同占比"
+CSV_HEAD = [
+    "机关代码",
+    "机关名称",
+    "年度",
+    "状态",
+    "规则错误",
+    "规则警告",
+    *FIGURES.values(),
+    SHARE_HEAD,
+]
 
 
 def summary_csv(rows: Sequence[AgencyRow]) -> str:
@@ -293,6 +315,7 @@ def summary_csv(rows: Sequence[AgencyRow]) -> str:
                 row.errors,
                 row.warnings,
                 *(format_figure(k, row.figures.get(k)) for k in FIGURES),
+                "" if row.unchanged_share is None else f"{row.unchanged_share:.4f}",
             ]
         )
     if rows:
@@ -307,6 +330,7 @@ def summary_csv(rows: Sequence[AgencyRow]) -> str:
                 errors,
                 len(findings) - errors,
                 *(format_figure(k, figures[k]) for k in FIGURES),
+                "",
             ]
         )
     return buf.getvalue()

@@ -60,6 +60,7 @@ class WorkFn(Protocol):
         *,
         strict: bool = ...,
         notebooks_dir: str | None = ...,
+        docx_template: str | None = ...,
     ) -> RenderResultLike: ...
 
 
@@ -73,6 +74,7 @@ class Task:
     reason: str
     strict: bool = False
     notebooks_dir: str | None = None
+    docx_template: str | None = None
     cell_timeout: float | None = None  # None: the renderer's default
     lock_wait: float = LOCK_WAIT
 
@@ -167,6 +169,7 @@ def _execute_locked(work: WorkFn, task: Task, directory: Path, start: float) -> 
             task.out_root,
             strict=task.strict,
             notebooks_dir=task.notebooks_dir,
+            docx_template=task.docx_template,
             **extra,
         )
         known = _RENDER_STATUSES.get(result.status)

@@ -1,4 +1,5 @@
-"""The 勾稽 checks R1–R9 of DESIGN.md: findings only, never a changed number.
+"""The 勾稽 checks R1–R9 of DESIGN.md and R10 (glyph coverage): findings only, never a changed
+number.
 
 Where each rule lives:
 
@@ -8,10 +9,12 @@ Where each rule lives:
 - R7 (the narrative's numbers vs the tables) — ``narrative``;
 - R8 (every cell present) — ``cells``;
 - R9 (sections 五 and 六 say what they must) — ``sections``;
+- R10 (every printed character has a glyph in the report's fonts; the optional fonts for rare
+  characters, :func:`~reportkit.checks.glyphs.optional_fonts`) — ``glyphs``;
 - :class:`Finding`, rule ids, severities and titles — ``finding``; the registry and
   :func:`check_report` — ``rules``.
 
-May import: :mod:`reportkit.model` and :mod:`reportkit.errors`.
+May import: :mod:`reportkit.model` and :mod:`reportkit.errors` (and fontTools, ``fc-list``).
 """
 
 from .finding import RULE_TITLES, SEVERITY, Finding, Severity

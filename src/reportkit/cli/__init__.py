@@ -1,13 +1,14 @@
 """``reportkit``: a thin command line over the library.
 
 Each command (one module here: ``check`` — check, export, schema; ``run``; ``batch``;
-``importing`` — import; ``demo``) parses its arguments and calls one library function; library
-errors become one ``Error: …`` line on stderr and an exit code (0 ok, 1 rule error or failed
-render, 2 unusable input, 3 import with uncertain cells). Nothing else lives here.
+``importing`` — import; ``demo``; ``compare``) parses its arguments and calls one library
+function; library errors become one ``Error: …`` line on stderr and an exit code (0 ok, 1 rule
+error or failed render, 2 unusable input, 3 import with uncertain cells). Nothing else lives here.
 
-May import: every other stage (:mod:`reportkit.batch`, :mod:`reportkit.render`,
-:mod:`reportkit.importer`, :mod:`reportkit.demo`, :mod:`reportkit.checks`,
-:mod:`reportkit.model`); heavy ones inside the command that needs them, so ``--help`` is fast.
+May import: every other stage (:mod:`reportkit.batch`, :mod:`reportkit.compare`,
+:mod:`reportkit.render`, :mod:`reportkit.importer`, :mod:`reportkit.demo`,
+:mod:`reportkit.checks`, :mod:`reportkit.model`); heavy ones inside the command that needs them,
+so ``--help`` is fast.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ EXIT_OK, EXIT_RULES, EXIT_INPUT, EXIT_UNCERTAIN = 0, 1, 2, 3
 EXIT_BUG = 70  # EX_SOFTWARE: reportkit itself failed
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 
-COMMAND_MODULES = ("check", "run", "batch", "importing", "demo")
+COMMAND_MODULES = ("check", "run", "batch", "importing", "demo", "compare")
 
 Command = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, tuple[Callable[[argparse._SubParsersAction[Any]], None], Command]] = {}

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..batch import BatchInterrupted, BatchResult, Outcome, run_batch
+from ..batch.comparisons import counts_line
 from ..batch.progress import progress_for
 from ..batch.units import LOCK_WAIT
 from ..render.safety import quiet_abandoned_work
@@ -36,6 +37,13 @@ def _setup_batch(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--force", action="store_true", help="re-render even what is up to date")
     p.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     p.add_argument("--strict", action="store_true", help="refuse agency-years with a rule error")
+    p.add_argument(
+        "--docx-template",
+        type=Path,
+        metavar="FILE",
+        help="the office's Word template (.docx/.dotx: styles, header, footer) for every "
+        "report.docx whose params file names none (docx_template:)",
+    )
     p.add_argument(
         "--scheduler",
         metavar="ADDRESS",
@@ -68,6 +76,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             strict=args.strict,
             progress=progress_for(sys.stderr),
             scheduler=args.scheduler,
+            docx_template=args.docx_template,
             cell_timeout=args.cell_timeout,
             lock_wait=args.lock_wait,
         )
@@ -117,6 +126,12 @@ def print_summary(result: BatchResult, console: Console) -> None:
     if result.not_run:
         counts += f", {len(result.not_run)} not run"
     console.print(f"{counts} in {result.seconds:.1f} s.", markup=False)
+    if result.comparisons:
+        console.print(counts_line(result.comparisons), markup=False)
+    for c in result.failed_comparisons:
+        console.print(
+            f"{'failed':<10} compare.html {c.agency_id} {c.year}: {c.message}", markup=False
+        )
     if not result.rendered and not result.failed:
         console.print("Nothing to render: every agency-year is up to date.")
     for year, path in sorted(result.indexes.items()):

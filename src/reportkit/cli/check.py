@@ -18,7 +18,7 @@ from . import EXIT_INPUT, EXIT_OK, EXIT_RULES, _print_json, command
 
 
 def _setup_check(sub: argparse._SubParsersAction[Any]) -> None:
-    p = sub.add_parser("check", help="validate params files and run the 勾稽 checks R1–R9")
+    p = sub.add_parser("check", help="validate params files and run the checks R1–R10")
     p.add_argument("params", nargs="+", type=Path, help="params/<agency-id>/<year>.yaml files")
     p.add_argument("--json", action="store_true", help="print the tables and findings as JSON")
 

@@ -24,7 +24,8 @@ EXIT_FOR_STATUS = {
 def _setup_run(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser(
         "run",
-        help="render one agency-year: section notebooks → report.ipynb, report.html, report.pdf",
+        help="render one agency-year: section notebooks → report.ipynb, report.html, "
+        "report.pdf, report.docx",
     )
     p.add_argument("params", type=Path, metavar="PARAMS", help="params/<agency-id>/<year>.yaml")
     p.add_argument(
@@ -36,6 +37,13 @@ def _setup_run(sub: argparse._SubParsersAction[Any]) -> None:
     )
     p.add_argument(
         "--strict", action="store_true", help="refuse to render when a 勾稽 rule error is found"
+    )
+    p.add_argument(
+        "--docx-template",
+        type=Path,
+        metavar="FILE",
+        help="the office's Word template (.docx/.dotx: styles, header, footer) for report.docx "
+        "when the params file names none (docx_template:)",
     )
     add_cell_timeout(p)
 
@@ -58,7 +66,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     check_out_root(args.out)
     result = render_agency_year(
-        args.params, args.out, strict=args.strict, cell_timeout=args.cell_timeout
+        args.params,
+        args.out,
+        strict=args.strict,
+        docx_template=args.docx_template,
+        cell_timeout=args.cell_timeout,
     )
     _print_result(result)
     return EXIT_FOR_STATUS[result.status]

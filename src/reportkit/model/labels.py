@@ -286,7 +286,7 @@ def proactive_cell(row_key: str, col_key: str | None = None) -> str:
         return f"表二 {TRIAL_DOC_ROWS[row_key]} × {TRIAL_DOC_COLUMNS[col_key]}"
     if row_key in DOC_ROWS:
         return f"表二 {DOC_ROWS[row_key]} × {DOC_COLUMNS[col_key or 'in_force']}"
-    if row_key in DECISION_ROWS:
+    if row_key in DECISION_ROWS and col_key is None:
         return f"表二 {DECISION_ROWS[row_key]} × {DECISIONS_COLUMN}"
     if row_key == "fees_10k_yuan":
         return f"表二 {FEES_ROW} × {FEES_COLUMN}"

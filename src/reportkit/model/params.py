@@ -92,7 +92,7 @@ def find_schema(start: Path) -> Path | None:
 def report_data(report: Report) -> dict[str, Any]:
     """The report as plain data in params-file order, without empty optional keys."""
     data = report.model_dump(mode="python")
-    for key in ("title", "date"):
+    for key in ("title", "date", "docx_template"):
         if data.get(key) is None:
             data.pop(key, None)
     if data["agency"].get("region") is None:

@@ -364,6 +364,11 @@ class Report(_Strict):
     )
     demo: bool = Field(default=False, description="true for fictional demonstration data")
     charts: bool = Field(default=True, description="print the 图解 charts after the tables")
+    docx_template: str | None = Field(
+        default=None,
+        description="a Word file (.docx or .dotx; relative to this params file) whose styles, "
+        "header, footer and page setup report.docx uses — the office's own 红头 look",
+    )
     overview: Overview
     proactive: ProactiveTable
     requests: Requests

@@ -28,6 +28,7 @@ NATURAL_COLOR = "#b5312c"  # 自然人: the red of official documents
 LEGAL_COLOR = "#3d6a99"  # 法人或其他组织
 LINE_COLORS = ("#b5312c", "#3d6a99", "#5b8c3a", "#8a6d3b")
 WIDTH_IN = 6.3  # the A4 text width at 2.2 cm side margins, in inches
+PRINT_DPI = 300  # PNG for print (the Word document's charts)
 
 _SAVE_META: dict[str, dict[str, Any]] = {
     "svg": {"Date": None},
@@ -252,14 +253,12 @@ def svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def report_figures_html(report: Report, history: Sequence[Report] = ()) -> str:
-    """The 图解 block as HTML: a heading, then each chart as an embedded SVG image.
+def figure_block(report: Report, history: Sequence[Report] = ()) -> tuple[list[Chart], str]:
+    """The charts of the 图解 block and the note printed above them (``""`` for none).
 
     When nothing was received, one sentence replaces the empty applicant and outcome charts
     (and matplotlib is not even imported unless there are earlier years to draw).
     """
-    from .templating import part_macro
-
     nothing = all(v == 0 for _, v in applicant_values(report)) and all(
         v == 0 for _, v in outcome_values(report)
     )
@@ -271,6 +270,19 @@ def report_figures_html(report: Report, history: Sequence[Report] = ()) -> str:
         ]
     if any(r.year < report.year for r in history):
         charts.append(Chart("years", "历年情况", yoy_figure(report, history)))
+    return charts, f"{NO_REQUESTS}。" if nothing else ""
+
+
+def figure_png(fig: Figure, dpi: int = PRINT_DPI) -> bytes:
+    """The figure as PNG bytes at print resolution, without the Software/date chunks."""
+    return _save(fig, "png", dpi=dpi)
+
+
+def report_figures_html(report: Report, history: Sequence[Report] = ()) -> str:
+    """The 图解 block as HTML: a heading, then each chart as an embedded SVG image."""
+    from .templating import part_macro
+
+    charts, note = figure_block(report, history)
     figures = []
     for chart in charts:
         figures.append(
@@ -281,5 +293,4 @@ def report_figures_html(report: Report, history: Sequence[Report] = ()) -> str:
             }
         )
         chart.figure.clear()
-    note = f"{NO_REQUESTS}。" if nothing else ""
     return str(part_macro("sections.html.j2", "charts")(CHARTS_TITLE, note, figures))

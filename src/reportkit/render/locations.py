@@ -14,7 +14,7 @@ from ..errors import UsageError
 NOTEBOOKS_ENV = "REPORTKIT_NOTEBOOKS"
 REPO_NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-REPORT_FILES = ("report.ipynb", "report.html", "report.pdf")
+REPORT_FILES = ("report.ipynb", "report.html", "report.pdf", "report.docx")
 
 
 def default_notebooks_dir() -> Path:

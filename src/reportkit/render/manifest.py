@@ -53,6 +53,7 @@ def build_manifest(
     previous: str | Path | None = None,
     notebooks: Mapping[str, str | Path] | None = None,
     template_files: Sequence[str | Path] = (),
+    docx_template: str | Path | None = None,
     outputs: Mapping[str, str | Path] | None = None,
     failed_notebook: str | None = None,
     findings: Sequence[Mapping[str, Any]] = (),
@@ -63,7 +64,8 @@ def build_manifest(
     """The manifest of one render as plain JSON data.
 
     ``notebooks`` maps section stems to the notebooks that were run, ``outputs`` names the
-    produced files (hashed here), ``history`` lists every earlier-year params file read.
+    produced files (hashed here), ``history`` lists every earlier-year params file read,
+    ``docx_template`` is the office's Word template ``report.docx`` was made with (if any).
     """
     return {
         "agency": dict(agency),
@@ -76,6 +78,7 @@ def build_manifest(
         "history": [file_entry(p) for p in history],
         "notebooks": {stem: file_entry(p) for stem, p in (notebooks or {}).items()},
         "template": [file_entry(p) for p in template_files],
+        "docx_template": file_entry(docx_template) if docx_template else None,
         "versions": dict(versions) if versions is not None else package_versions(),
         "timings": {k: round(v, 3) for k, v in (timings or {}).items()},
         "findings": [dict(f) for f in findings],

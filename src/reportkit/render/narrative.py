@@ -32,13 +32,32 @@ def _macro(name: str, *args: object) -> str:
     return str(part_macro(TEMPLATE, name)(*args))
 
 
-def title_html(report: Report) -> str:
-    """The title as printed, then the issuing agency and date line (when a date is given)."""
+def title_block(report: Report) -> tuple[str, list[str]]:
+    """The title as printed, and the issuing agency and date line (when a date is given)."""
     title = report.display_title
     meta = [report.agency.name] if report.agency.name not in title or report.date else []
     if report.date:
         meta.append(report.date)
-    return _macro("title", title, meta)
+    return title, meta
+
+
+def title_html(report: Report) -> str:
+    """The title block as HTML."""
+    return _macro("title", *title_block(report))
+
+
+def overview_blocks(report: Report) -> tuple[list[str], list[Block]]:
+    """Section 一: its intro paragraphs and its numbered items."""
+    ov = report.overview
+    return paragraphs(ov.intro), [overview_item(i, item) for i, item in enumerate(ov.items, 1)]
+
+
+def problems_blocks(report: Report) -> tuple[list[str], list[Block]]:
+    """Section 五: its intro paragraphs and its subsections (headings as written)."""
+    pr = report.problems
+    return paragraphs(pr.intro), [
+        Block(sub.heading.strip(), paragraphs(sub.text)) for sub in pr.subsections
+    ]
 
 
 def run_in_heading(number: str, heading: str) -> str:
@@ -57,16 +76,12 @@ def overview_item(n: int, item: OverviewItem) -> Block:
 
 def overview_html(report: Report) -> str:
     """Section 一 body: intro paragraphs, then the numbered items."""
-    ov = report.overview
-    items = [overview_item(i, item) for i, item in enumerate(ov.items, 1)]
-    return _macro("overview", paragraphs(ov.intro), items)
+    return _macro("overview", *overview_blocks(report))
 
 
 def problems_html(report: Report) -> str:
     """Section 五 body: intro paragraphs, then each subsection with its heading as written."""
-    pr = report.problems
-    subs = [Block(sub.heading.strip(), paragraphs(sub.text)) for sub in pr.subsections]
-    return _macro("problems", paragraphs(pr.intro), subs)
+    return _macro("problems", *problems_blocks(report))
 
 
 def processing_fee_sentence(fee_yuan: Decimal) -> str:

@@ -96,7 +96,7 @@ def section_of(finding: Finding) -> int:
 
 
 def section_findings(inputs: Inputs, section: int) -> list[Finding]:
-    """The 勾稽 findings (R1–R9) about ``section``."""
+    """The findings (勾稽 R1–R9, glyph coverage R10) about ``section``."""
     return [f for f in check_report(inputs.report, inputs.previous) if section_of(f) == section]
 
 

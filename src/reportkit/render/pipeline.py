@@ -1,11 +1,13 @@
-"""Render one agency-year: params → six executed section notebooks → report.ipynb/html/pdf.
+"""Render one agency-year: params → six executed section notebooks → report.ipynb/html/pdf,
+and report.docx from the same content.
 
 :func:`render_agency_year` is the unit of work of ``reportkit run`` and of batch (worker
 processes, Dask workers): plain arguments in, a picklable :class:`RenderResult` out; it never
 raises for a bad agency-year, so one failure cannot stop the others.
 
 Everything is written into a temporary folder beside the outputs and renamed into place at
-the end, so an earlier good ``report.html``/``report.pdf`` is never replaced by a partial one.
+the end, so an earlier good ``report.html``/``report.pdf``/``report.docx`` is never replaced by a
+partial one.
 A failed section keeps its partial executed notebook (with papermill's error banner) under
 ``sections/``: it is the reviewer's evidence.
 """
@@ -25,7 +27,7 @@ from typing import Any, Literal, TypeVar
 
 from ..checks import Finding, check_report, has_errors
 from ..errors import OutputsBusy, RenderError, ReportkitError
-from ..model.inputs import Inputs, load_inputs
+from ..model.inputs import Inputs, check_docx_template, load_inputs
 from .combine import combine_notebooks, read_notebook, write_notebook
 from .execution import (
     SECTIONS,
@@ -102,14 +104,19 @@ def render_agency_year(
     notebooks_dir: str | Path | None = None,
     cell_timeout: float | None = None,
     lock_wait: float = 0.0,
+    docx_template: str | Path | None = None,
 ) -> RenderResult:
     """Render one params file to ``<out_root>/<year>/<agency-id>/``.
 
-    Status ``invalid``: the params (or an earlier year's) cannot be used; no kernel started.
+    ``docx_template`` is the Word template for ``report.docx`` when the params file names
+    none (``--docx-template``); the params file's own ``docx_template`` wins.
+
+    Status ``invalid``: the params (or an earlier year's) or the Word template cannot be used;
+    no kernel started.
     ``refused``: ``strict`` and a rule error. ``failed``: a section raised, its kernel died, a
-    cell ran past ``cell_timeout`` seconds (default :data:`CELL_TIMEOUT`), HTML/PDF could not
-    be made, the output folder cannot be written (a file in the way, a full disk), or another
-    process kept the folder locked for more than ``lock_wait`` seconds (see
+    cell ran past ``cell_timeout`` seconds (default :data:`CELL_TIMEOUT`), HTML/PDF/Word could
+    not be made, the output folder cannot be written (a file in the way, a full disk), or
+    another process kept the folder locked for more than ``lock_wait`` seconds (see
     :func:`~reportkit.render.safety.output_lock`); ``failed_notebook`` is the partial notebook
     when one was kept. ``rendered``: all written. Rule findings never stop a render; they are
     returned and recorded in the manifest. Raises only for an unusable ``cell_timeout``.
@@ -118,7 +125,7 @@ def render_agency_year(
     clock = _Clock()
     params = Path(params_path)
     try:
-        inputs = clock.time("validate", lambda: load_inputs(params))
+        inputs, template = clock.time("validate", lambda: _validated(params, docx_template))
     except ReportkitError as err:
         agency_id, year = _guess_identity(params)
         return RenderResult(
@@ -165,7 +172,16 @@ def render_agency_year(
             work = Path(tempfile.mkdtemp(prefix=_work_prefix(), dir=out_dir)).resolve()
             try:
                 return _render(
-                    inputs, folder, out_dir, work, clock, strict, findings, result, timeout
+                    inputs,
+                    template,
+                    folder,
+                    out_dir,
+                    work,
+                    clock,
+                    strict,
+                    findings,
+                    result,
+                    timeout,
                 )
             finally:
                 shutil.rmtree(work, ignore_errors=True)
@@ -178,8 +194,29 @@ def render_agency_year(
         return result("failed", f"{who}: {detail}")
 
 
+def _validated(params: Path, docx_template: str | Path | None) -> tuple[Inputs, Path | None]:
+    inputs = load_inputs(params)
+    return inputs, _template(inputs, docx_template)
+
+
+def _template(inputs: Inputs, default: str | Path | None) -> Path | None:
+    """The Word template of this render, checked (it opens as a Word document) before any
+    kernel starts: the params file's ``docx_template``, else ``default``."""
+    template = inputs.docx_template
+    source = str(inputs.path)
+    if template is None and default is not None:
+        template, source = Path(default), "--docx-template"
+        check_docx_template(template, source, field=None)
+    if template is not None:
+        from .docx_layout import open_template
+
+        open_template(template, source)
+    return template
+
+
 def _render(
     inputs: Inputs,
+    template: Path | None,
     folder: Path,
     out_dir: Path,
     work: Path,
@@ -206,6 +243,7 @@ def _render(
             previous=inputs.previous_path,
             notebooks=notebooks,
             template_files=template_files(),
+            docx_template=template,
             outputs=made,
             failed_notebook=failed,
             findings=findings,
@@ -253,6 +291,7 @@ def _render(
         html = clock.time("html", lambda: notebook_to_html(combined))
         (work / "report.html").write_text(html, encoding="utf-8")
         clock.time("pdf", lambda: _pdf(html, work / "report.pdf"))
+        clock.time("docx", lambda: _docx(inputs, template, work / "report.docx"))
     except Exception as err:
         if isinstance(err, ReportkitError):
             detail = str(err)
@@ -305,6 +344,13 @@ def _pdf(html: str, path: Path) -> None:
     from .pdf import html_to_pdf
 
     html_to_pdf(html, path)
+
+
+def _docx(inputs: Inputs, template: Path | None, path: Path) -> None:
+    from .docx import write_report_docx
+
+    source = str(inputs.path) if inputs.docx_template is not None else "--docx-template"
+    write_report_docx(inputs.report, path, inputs.history, template, template_source=source)
 
 
 WORK_PREFIX = ".render-"

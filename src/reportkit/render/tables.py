@@ -1,8 +1,13 @@
-"""Tables 二, 三 and 四 as HTML in the official structure (merged headers, 勾稽 note).
+"""Tables 二, 三 and 四 in the official structure (merged headers, 勾稽 note), as data and HTML.
 
-Every label comes from :mod:`reportkit.labels`. Header rows sit in ``<thead>`` so a PDF repeats
-them on each page; numbers carry the ``num`` class (right-aligned by ``report.css``); a blank
-cell prints empty, a slashed cell prints ``/``, an amount prints exactly as given.
+:func:`table2_tables`, :func:`table3_table` and :func:`table4_table` build each table as a
+:class:`Table` — rows of :class:`Cell` with rowspan/colspan — which both writers print: the
+Jinja part ``templates/parts/table.html.j2`` (HTML, PDF) and :mod:`reportkit.render.docx`
+(Word). Every label comes from :mod:`reportkit.model.labels`. Header rows sit in ``<thead>``
+so a PDF repeats them on each page; numbers carry the ``num`` class (right-aligned by
+``report.css``); a blank cell prints empty, a slashed cell prints ``/``, an amount prints
+exactly as given. :func:`number_font_size` says how small the numbers must be set for the
+longest one to fit its column (up to 9 digits and beyond), the same rule for PDF and Word.
 """
 
 from __future__ import annotations
@@ -52,6 +57,11 @@ class Cell:
         """The text's lines (printed with ``<br>`` between them)."""
         return self.text.split("\n")
 
+    @property
+    def is_number(self) -> bool:
+        """A data cell (right-aligned, set to fit its column)."""
+        return "num" in self.cls.split()
+
 
 def th(text: str, rowspan: int = 1, colspan: int = 1, cls: str = "") -> Cell:
     """A header cell; a ``\n`` in ``text`` prints as a line break."""
@@ -78,6 +88,52 @@ def num(value: object, colspan: int = 1) -> Cell:
 Row = Sequence[Cell]
 
 
+@dataclass(frozen=True)
+class Table:
+    """One official table: header rows, body rows and column widths (CSS percentages).
+
+    ``cls`` is its CSS class (``rk-table3``); ``widths`` has one entry per grid column and
+    adds up to 100 %.
+    """
+
+    cls: str
+    head: tuple[Row, ...]
+    body: tuple[Row, ...]
+    widths: tuple[str, ...]
+
+    @property
+    def fractions(self) -> tuple[float, ...]:
+        """Each column's share of the table width (``"9.4%"`` → 0.094)."""
+        return tuple(float(w.rstrip("%")) / 100 for w in self.widths)
+
+    @property
+    def columns(self) -> int:
+        """The number of grid columns."""
+        return len(self.widths)
+
+    def placed(self, rows: Sequence[Row]) -> list[list[tuple[int, Cell]]]:
+        """``rows`` with each cell's first grid column (cells merged from above skipped)."""
+        taken: set[tuple[int, int]] = set()
+        out: list[list[tuple[int, Cell]]] = []
+        for r, row in enumerate(rows):
+            c = 0
+            placed: list[tuple[int, Cell]] = []
+            for cell in row:
+                while (r, c) in taken:
+                    c += 1
+                placed.append((c, cell))
+                for dr in range(cell.rowspan):
+                    for dc in range(cell.colspan):
+                        taken.add((r + dr, c + dc))
+                c += cell.colspan
+            out.append(placed)
+        return out
+
+    def number_cells(self) -> list[tuple[int, Cell]]:
+        """Every number cell of the body with its first grid column."""
+        return [(c, cell) for row in self.placed(self.body) for c, cell in row if cell.is_number]
+
+
 def table_html(
     head: Iterable[Row],
     body: Iterable[Row],
@@ -89,17 +145,81 @@ def table_html(
     return render_part("table.html.j2", cls=cls, widths=widths, head=head, body=body)
 
 
+# ---------------------------------------------------------------- numbers that fit
+
+# The widest digit of the print faces, in em: Noto Serif CJK SC's digits are 0.471–0.562 em,
+# Noto Sans CJK SC's 0.555 em, Times New Roman's (Word) 0.5 em.
+DIGIT_EM = 0.57
+# Word: Times New Roman's digits are 0.5 em, but a machine without it substitutes wider ones
+# (LibreOffice on Linux: DejaVu Serif, 0.636 em)
+WORD_DIGIT_EM = 0.65
+# report.css: A4 less 2.2 cm on each side; numbers at the table's 9.5 pt; cell padding 3 pt a
+# side (1.5 pt in a table whose numbers are set smaller) and a 0.5 pt border.
+PDF_TEXT_WIDTH_PT = (210 - 2 * 22) / 25.4 * 72
+PDF_NUMBER_PT = 9.5
+PDF_PADDING_PT = 6.5
+PDF_FITTED_PADDING_PT = 3.5
+SMALLEST_NUMBER_PT = 4.0
+_SAFETY_PT = 0.5
+
+
+def number_font_size(
+    table: Table,
+    text_width_pt: float,
+    base_pt: float,
+    padding_pt: float,
+    digit_em: float = DIGIT_EM,
+) -> float:
+    """The size (pt, at most ``base_pt``) at which every number of ``table`` fits its column.
+
+    A number of n characters needs ``n × digit_em × size`` points; its column (or columns, when
+    it spans several) is its share of ``text_width_pt`` less ``padding_pt`` (both sides'
+    padding and the border).
+    """
+    size = base_pt
+    fractions = table.fractions
+    for first, cell in table.number_cells():
+        room = (
+            sum(fractions[first : first + cell.colspan]) * text_width_pt - padding_pt - _SAFETY_PT
+        )
+        if cell.text:
+            size = min(size, room / (len(cell.text) * digit_em))
+    return size
+
+
+def fitted_class(table: Table) -> str:
+    """The CSS class that sets ``table``'s numbers small enough to fit (``""`` when they do).
+
+    ``rk-num-65`` sets them at 6.5 pt (sizes in 0.5 pt steps down to 4 pt, ``report.css``);
+    a number too long even at 4 pt also gets ``rk-num-wrap``: it breaks inside its cell
+    instead of running over its neighbours.
+    """
+    args = (PDF_TEXT_WIDTH_PT, PDF_NUMBER_PT)
+    if number_font_size(table, *args, PDF_PADDING_PT) >= PDF_NUMBER_PT:
+        return ""
+    size = number_font_size(table, *args, PDF_FITTED_PADDING_PT)
+    steps = max(SMALLEST_NUMBER_PT, int(size * 2) / 2)
+    cls = f"rk-num-{round(steps * 10)}"
+    return f"{cls} rk-num-wrap" if size < SMALLEST_NUMBER_PT else cls
+
+
+def render_table(table: Table) -> str:
+    """``table`` as HTML (with its fitted class when its numbers are long)."""
+    cls = " ".join(c for c in (table.cls, fitted_class(table)) if c)
+    return table_html(table.head, table.body, cls=cls, widths=table.widths)
+
+
 # ---------------------------------------------------------------- table 二
 
 _T2_WIDTHS = ("31%", "23%", "23%", "23%")
 
 
-def _t2_part(article: str, columns: Sequence[Cell], rows: Iterable[Row]) -> str:
-    head = [[th(article, colspan=4, cls="rk-article")], [th(L.INFO_CONTENT), *columns]]
-    return table_html(head, rows, cls="rk-table2", widths=_T2_WIDTHS)
+def _t2_part(article: str, columns: Sequence[Cell], rows: Iterable[Row]) -> Table:
+    head = ([th(article, colspan=4, cls="rk-article")], [th(L.INFO_CONTENT), *columns])
+    return Table("rk-table2", head, tuple(rows), _T2_WIDTHS)
 
 
-def _table2_2021(pro: Proactive) -> list[str]:
+def _table2_2021(pro: Proactive) -> list[Table]:
     docs = [
         [label(name), *(num(getattr(getattr(pro, key), col)) for col in L.DOC_COLUMNS)]
         for key, name in L.DOC_ROWS.items()
@@ -133,7 +253,7 @@ def _trial_item_row(key: str, counts: TrialItemCounts) -> list[Cell]:
     ]
 
 
-def _table2_trial(pro: TrialProactive) -> list[str]:
+def _table2_trial(pro: TrialProactive) -> list[Table]:
     docs = [
         [label(name), *(num(getattr(getattr(pro, key), col)) for col in L.TRIAL_DOC_COLUMNS)]
         for key, name in L.TRIAL_DOC_ROWS.items()
@@ -172,10 +292,15 @@ def _table2_trial(pro: TrialProactive) -> list[str]:
     ]
 
 
-def table2_html(report: Report) -> str:
+def table2_tables(report: Report) -> list[Table]:
     """Table 二 主动公开政府信息情况: one sub-table per 第二十条 item, in the report's format."""
     pro = report.proactive
-    parts = _table2_trial(pro) if isinstance(pro, TrialProactive) else _table2_2021(pro)
+    return _table2_trial(pro) if isinstance(pro, TrialProactive) else _table2_2021(pro)
+
+
+def table2_html(report: Report) -> str:
+    """Table 二 as HTML: its sub-tables printed as one."""
+    parts = [render_table(t) for t in table2_tables(report)]
     return '<div class="rk-table2-group">\n' + "".join(parts) + "</div>\n"
 
 
@@ -230,15 +355,20 @@ def _table3_body(report: Report) -> list[Row]:
     return body
 
 
-def table3_html(report: Report) -> str:
+def table3_table(report: Report) -> Table:
     """Table 三 收到和处理政府信息公开申请情况, with the 勾稽 note and merged headers."""
-    return table_html(_table3_head(), _table3_body(report), cls="rk-table3", widths=_T3_WIDTHS)
+    return Table("rk-table3", tuple(_table3_head()), tuple(_table3_body(report)), _T3_WIDTHS)
+
+
+def table3_html(report: Report) -> str:
+    """Table 三 as HTML."""
+    return render_table(table3_table(report))
 
 
 # ---------------------------------------------------------------- table 四
 
 
-def table4_html(report: Report) -> str:
+def table4_table(report: Report) -> Table:
     """Table 四 政府信息公开行政复议、行政诉讼情况: 15 numbers under three header rows."""
     cols = [broken(c, 2) for c in L.REVIEW_COLUMNS.values()]
     head: list[Row] = [
@@ -250,5 +380,10 @@ def table4_html(report: Report) -> str:
         [th(c) for _ in L.LITIGATION_SUBGROUPS for c in cols],
     ]
     rl = report.review_litigation
-    body = [[num(v) for group in L.REVIEW_GROUPS for v in rl.group(group)]]
-    return table_html(head, body, cls="rk-table4", widths=["6.66%"] * 15)
+    body = ([num(v) for group in L.REVIEW_GROUPS for v in rl.group(group)],)
+    return Table("rk-table4", tuple(head), body, ("6.66%",) * 15)
+
+
+def table4_html(report: Report) -> str:
+    """Table 四 as HTML."""
+    return render_table(table4_table(report))

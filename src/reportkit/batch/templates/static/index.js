@@ -22,19 +22,21 @@
     });
   });
   var q = document.getElementById('q'), st = document.getElementById('status'),
-      err = document.getElementById('errors-only'), count = document.getElementById('count');
+      err = document.getElementById('errors-only'), copied = document.getElementById('copied-only'),
+      count = document.getElementById('count');
   function filter() {
     var text = q.value.trim().toLowerCase(), shown = 0;
     Array.prototype.forEach.call(body.rows, function (r) {
       var ok = (!text || r.getAttribute('data-search').indexOf(text) >= 0) &&
                (!st.value || r.getAttribute('data-status') === st.value) &&
-               (!err.checked || r.getAttribute('data-errors') !== '0');
+               (!err.checked || r.getAttribute('data-errors') !== '0') &&
+               (!copied.checked || r.getAttribute('data-copied') === '1');
       r.style.display = ok ? '' : 'none';
       if (ok) shown++;
     });
     count.textContent = '显示 ' + shown + ' / ' + body.rows.length + ' 个机关';
   }
-  [q, st, err].forEach(function (el) { el.addEventListener('input', filter); });
-  err.addEventListener('change', filter);
+  [q, st, err, copied].forEach(function (el) { el.addEventListener('input', filter); });
+  [err, copied].forEach(function (el) { el.addEventListener('change', filter); });
   filter();
 })();
