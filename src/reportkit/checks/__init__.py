@@ -1,4 +1,4 @@
-"""The 勾稽 checks R1–R9 of DESIGN.md: findings only, never a changed number.
+"""The 勾稽 checks R1–R9 of DESIGN.md, and R10 (typed tables vs the ledger): findings only, never a changed number.
 
 Where each rule lives:
 
@@ -8,6 +8,7 @@ Where each rule lives:
 - R7 (the narrative's numbers vs the tables) — ``narrative``;
 - R8 (every cell present) — ``cells``;
 - R9 (sections 五 and 六 say what they must) — ``sections``;
+- R10 (numbers typed beside a ledger equal the ones computed from it) — ``ledger``;
 - :class:`Finding`, rule ids, severities and titles — ``finding``; the registry and
   :func:`check_report` — ``rules``.
 

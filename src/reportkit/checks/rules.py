@@ -8,6 +8,7 @@ from ..model import Report
 from .cells import rule_r8
 from .cross_year import rule_r5, rule_r6
 from .finding import Finding
+from .ledger import rule_r10
 from .narrative import rule_r7
 from .sections import rule_r9
 from .table3 import rule_r1, rule_r2, rule_r3
@@ -23,6 +24,7 @@ RULES: dict[str, Callable[[Report, Report | None], list[Finding]]] = {
     "R7": rule_r7,
     "R8": rule_r8,
     "R9": rule_r9,
+    "R10": rule_r10,
 }
 TABLE_RULES = ("R1", "R2", "R3", "R4")
 
