@@ -5,6 +5,11 @@ The key is a sha256 over everything a rendered report depends on:
 - the params file, the same agency's earlier years (R5 reads last year's file, the
   year-over-year charts every consecutive earlier year; a missing year counts too) and the
   agency-year's ledger files;
+- for params files that compute 表三/表四 from a ledger (``ledger:``, ``case_register:``), what
+  each of those years takes from it (:func:`reportkit.model.ledger.year_digest`: the year's
+  tables, rows used and monthly receipts). One ledger serves many years, so its own hash is not
+  in the key: editing a row of 2024 re-renders 2024 (and later years, whose charts show 2024),
+  not 2022. The manifest records the hash of the version each render read;
 - the section notebooks, the report's templates and stylesheet (``reportkit/render/templates``),
   the reportkit version and the source files of the stages a render runs: ``model``, ``checks``,
   ``render`` and the package's root modules (:data:`REPORT_PACKAGES`). The batch itself, the
@@ -26,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..model.ledger import year_digest
 from ..render.locations import TEMPLATES, default_notebooks_dir, output_dir, template_files
 from ..render.manifest import sha256_file
 from .discover import AgencyYear
@@ -101,6 +107,21 @@ def history_part(item: AgencyYear) -> str:
     return digest.hexdigest()
 
 
+def sources_part(item: AgencyYear) -> str:
+    """The digest of what the year and its consecutive earlier years take from their ledgers
+    ("" when none references one)."""
+    digests = []
+    year = item.year
+    path = item.params
+    while path.is_file():
+        digests.append(f"{year}:{year_digest(path)}")
+        year -= 1
+        path = item.params.with_name(f"{year}.yaml")
+    if not any(d.split(":", 1)[1] for d in digests):
+        return ""
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+
+
 def inputs_key(
     item: AgencyYear,
     shared: Mapping[str, str],
@@ -114,6 +135,9 @@ def inputs_key(
     parts = dict(shared)
     parts["params"] = _file_part(item.params)
     parts["previous"] = history_part(item)
+    ledgers = sources_part(item)
+    if ledgers:
+        parts["ledgers"] = ledgers
     folder = item.params.parent
     for path in sorted({*item.ledgers(), *(Path(p) for p in extra_inputs)}):
         try:
@@ -162,6 +186,7 @@ PART_REASONS = {
     "templates": "template changed",
     "code": "reportkit code changed",
     "version": "reportkit version changed",
+    "ledgers": "what the year takes from its ledger changed",
 }
 
 
