@@ -111,8 +111,10 @@ def _missing_columns(
     where = f"sheet {sheet}: " if sheet else ""
     listed = ", ".join(found) if found else "none"
     problems = []
+    required = {normalize(n) for n in REQUIRED[kind]}
+    spare = [f for f in found if normalize(f) not in required]  # a column no other name claims
     for name in missing:
-        near = column_suggestion(name, found)
+        near = column_suggestion(name, spare)
         fix = (
             f"rename column {near!r} to {name}"
             if near

@@ -122,15 +122,15 @@ _HINTS: Final[dict[str, str]] = {
 
 
 def normalize(text: str) -> str:
-    """The form values are compared in: NFKC, no spaces, dashes and colons as ``-``,
-    official numbering (``（三）``, ``1.``) and full-stop punctuation removed."""
+    """The form values are compared in: NFKC, without spaces, dashes, colons, official
+    numbering (``（三）``, ``1.``) and end punctuation — ``（三）不予公开 1.属于国家秘密`` and
+    ``不予公开—属于国家秘密`` are the same."""
     value = unicodedata.normalize("NFKC", text)
-    value = re.sub(r"\s+", "", value)
-    value = re.sub(r"[—–－―‐‑~～:：/／·・|]+", "-", value)
     value = re.sub(r"\([一二三四五六七八九十]+\)", "", value)
     value = re.sub(r"(?<![\d])\d{1,2}[.、](?!\d)", "", value)
+    value = re.sub(r"[\s—–－―‐‑~～:：/／·・|\-]+", "", value)
     value = value.replace("“", '"').replace("”", '"')
-    return value.strip("-。.;；,，")
+    return value.strip("。.;；,，")
 
 
 @dataclass(frozen=True)
@@ -191,5 +191,5 @@ def column_suggestion(name: str, found: list[str]) -> str | None:
     """The column among ``found`` that is probably ``name`` misspelled (``办理 结果``, ``办结时间``)."""
     wanted = normalize(name)
     by_norm = {normalize(f): f for f in found}
-    near = difflib.get_close_matches(wanted, list(by_norm), n=1, cutoff=0.6)
+    near = difflib.get_close_matches(wanted, list(by_norm), n=1, cutoff=0.5)
     return by_norm[near[0]] if near else None
