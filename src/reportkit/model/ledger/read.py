@@ -205,12 +205,11 @@ def _read_xlsx(kind: Kind, shown: str, digest: str, data: bytes, sheet: str | No
         book.close()
 
 
-def read_raw(kind: Kind, path: Path, shown: str, sheet: str | None = None) -> RawTable:
-    """The required columns of the ledger at ``path`` (``shown`` names it in messages).
+def read_bytes(path: Path, shown: str) -> bytes:
+    """The bytes of a ledger file, once its suffix says it is one reportkit reads.
 
-    Raises :class:`~reportkit.errors.LedgerError` when the file is missing, unreadable, of
-    another type, or lacks a required column (one problem per missing column, each listing
-    the columns found).
+    Raises :class:`~reportkit.errors.LedgerError` for another type (``.xls``: save as
+    ``.xlsx``), a missing or unreadable file, or a folder.
     """
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -221,23 +220,29 @@ def read_raw(kind: Kind, path: Path, shown: str, sheet: str | None = None) -> Ra
         )
         fail(shown, [Problem(shown, f"is a {suffix or 'file without suffix'} file", fix)])
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
-        fail(
-            shown,
-            [
-                Problem(
-                    shown,
-                    "no such file",
-                    "check the path: it is relative to the params file's folder",
-                )
-            ],
-        )
+        fix = "check the path: it is relative to the params file's folder"
+        fail(shown, [Problem(shown, "no such file", fix)])
     except IsADirectoryError:
         fail(shown, [Problem(shown, "is a folder", "give the ledger file itself")])
     except OSError as err:
         fail(shown, [Problem(shown, f"cannot be read ({err.strerror})", "check its permissions")])
+
+
+def read_raw(
+    kind: Kind, path: Path, shown: str, sheet: str | None = None, data: bytes | None = None
+) -> RawTable:
+    """The required columns of the ledger at ``path`` (``shown`` names it in messages);
+    ``data``, when given, are its bytes already read (:func:`read_bytes`).
+
+    Raises :class:`~reportkit.errors.LedgerError` when the file is missing, unreadable, of
+    another type, or lacks a required column (one problem per missing column, each listing
+    the columns found).
+    """
+    if data is None:
+        data = read_bytes(path, shown)
     digest = hashlib.sha256(data).hexdigest()
-    if suffix == ".csv":
+    if path.suffix.lower() == ".csv":
         return _read_csv(kind, shown, digest, data)
     return _read_xlsx(kind, shown, digest, data, sheet)

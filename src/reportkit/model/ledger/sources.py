@@ -20,7 +20,7 @@ from typing import Any, Final
 
 from ...errors import LedgerError, ReportkitError
 from .. import labels as L
-from .read import RawTable, read_raw
+from .read import RawTable, read_bytes, read_raw
 from .view import YearView
 from .vocabulary import PARAMS_KEYS, Kind
 
@@ -99,34 +99,32 @@ def reference(value: Any) -> tuple[str, str | None] | None:
 
 
 # pandas is imported when a ledger is read, not with reportkit.model: the CLI starts fast
-_CACHE: dict[tuple[str, str, str | None], tuple[tuple[int, int], RawTable, Any]] = {}
+# pandas is imported when a ledger is read, not with reportkit.model: the CLI starts fast
+_CACHE: dict[tuple[str, str, str | None, str], tuple[RawTable, Any]] = {}
 _LOCK = threading.Lock()
 _CACHE_SIZE = 64
 
 
 def records(kind: Kind, path: Path, shown: str, sheet: str | None) -> tuple[RawTable, Any]:
-    """The validated records of one file (cached while the file's size and mtime stay).
+    """The validated records of one file (cached by the file's content: one ledger read for
+    many years, or many agency-years of a batch, is parsed once).
 
     Raises :class:`~reportkit.errors.LedgerError` with every problem of the file.
     """
-    key = (kind, str(path.resolve()), sheet)
-    try:
-        stat = path.stat()
-        stamp = (stat.st_size, stat.st_mtime_ns)
-    except OSError:
-        stamp = (-1, -1)
-    with _LOCK:
-        hit = _CACHE.get(key)
-    if hit is not None and hit[0] == stamp and hit[1].shown == shown:
-        return hit[1], hit[2]
     from .validate import ledger_records, register_records
 
-    raw = read_raw(kind, path, shown, sheet)
+    data = read_bytes(path, shown)
+    key = (kind, hashlib.sha256(data).hexdigest(), sheet, shown)
+    with _LOCK:
+        hit = _CACHE.get(key)
+    if hit is not None:
+        return hit
+    raw = read_raw(kind, path, shown, sheet, data)
     frame = ledger_records(raw) if kind == "ledger" else register_records(raw)
     with _LOCK:
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = (stamp, raw, frame)
+        _CACHE[key] = (raw, frame)
     return raw, frame
 
 
