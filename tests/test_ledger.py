@@ -619,3 +619,59 @@ def test_template_bytes_are_deterministic_and_never_overwrite_a_ledger(tmp_path:
     assert filled.read_bytes().endswith(GOOD.encode() + b"\r\n")
     assert main(["ledger", "template", "-o", str(out), "--force"]) == 0
     assert filled.read_bytes() == first["依申请公开台账.csv"]
+
+
+def test_run_with_a_broken_ledger_starts_nothing_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "params" / "a-b"
+    folder.mkdir(parents=True)
+    lines = [LEDGER_HEADER, GOOD, "X2,2024-01-05,个人,,,予以公开,2024-01-10", "X1,x,自然人,,,,"]
+    (folder / "台账.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = write_params(folder, 2024, ledger="台账.csv")
+    out = tmp_path / "outputs"
+    assert main(["run", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(": ", 3)[2] for line in err] == [
+        "row 3 (编号 X2)",
+        "row 4 (编号 X1)",
+        "row 4 (编号 X1)",
+    ]
+    assert all(line.startswith("Error: ") for line in err) and not out.exists()
+
+
+_BREAKS = ("applicant", "outcome", "received", "order", "duplicate", "open-outcome")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=applications(), data=st.data())
+def test_one_bad_cell_anywhere_is_one_message_naming_its_row(
+    rows: list[tuple[str, str, str, str, str]], data: st.DataObject
+) -> None:
+    if len(rows) < 2:
+        rows = [
+            ("P0", "2021-03-04", "自然人", "予以公开", "2021-03-08"),
+            *rows,
+            ("PZ", "2022-01-01", "其他", "", ""),
+        ]
+    at = data.draw(st.integers(0, len(rows) - 1))
+    ident, received, kind, outcome, finished = rows[at]
+    how = data.draw(st.sampled_from(_BREAKS))
+    if how == "applicant":
+        kind = "个人"
+    elif how == "outcome" and outcome:
+        outcome = "予已公开"
+    elif how == "order" and finished:
+        finished = (dt.date.fromisoformat(received) - dt.timedelta(days=1)).isoformat()
+    elif how == "duplicate":
+        ident = rows[at - 1][0]  # the row before (or the last one, for the first row)
+    elif how == "open-outcome" and not outcome:
+        outcome = "部分公开"
+    else:
+        received = "2021-02-30"
+    bad = [*rows[:at], (ident, received, kind, outcome, finished), *rows[at + 1 :]]
+    with pytest.raises(LedgerError) as info:
+        ledger_records(_raw("ledger", bad))
+    row = at + 2 if how != "duplicate" or at else len(rows) + 1  # a duplicate names the later row
+    assert len(info.value.problems) == 1, info.value.problems
+    assert info.value.problems[0].startswith(f"<test>: row {row} (编号 ")
