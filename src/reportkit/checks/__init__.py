@@ -1,5 +1,5 @@
-"""The 勾稽 checks R1–R9 of DESIGN.md and R10 (glyph coverage): findings only, never a changed
-number.
+"""The 勾稽 checks R1–R9 of DESIGN.md, R10 (glyph coverage) and R11 (typed tables vs the
+ledger): findings only, never a changed number.
 
 Where each rule lives:
 
@@ -11,6 +11,7 @@ Where each rule lives:
 - R9 (sections 五 and 六 say what they must) — ``sections``;
 - R10 (every printed character has a glyph in the report's fonts; the optional fonts for rare
   characters, :func:`~reportkit.checks.glyphs.optional_fonts`) — ``glyphs``;
+- R11 (numbers typed beside a ledger equal the ones computed from it) — ``ledger``;
 - :class:`Finding`, rule ids, severities and titles — ``finding``; the registry and
   :func:`check_report` — ``rules``.
 
