@@ -26,7 +26,17 @@ from ..model import labels as L
 from .cells import all_cells
 from .finding import Finding, finding
 from .numbers import Stated, find_numbers
-from .statements import CONNECTIVE, NOUN, REFINEMENTS, STATEMENTS, STOP, Refinement, Statement
+from .statements import (
+    CONNECTIVE,
+    EACH,
+    GAP,
+    NOUN,
+    REFINEMENTS,
+    STATEMENTS,
+    STOP,
+    Refinement,
+    Statement,
+)
 
 PROCESSING_FEE = "other_matters.processing_fee_yuan"
 
@@ -118,13 +128,15 @@ _NEGATION = re.compile(
     r"未(?!来|按|能|予|经|满|及|曾|必|尽|超)|没有|并无|尚无|无(?![法正])|零(?=败诉|纠错)"
 )
 _BOUNDARY = re.compile(r"[，,。；;：:、（）()！？!?\n]")
+#: Clause marks a filler may not hold (、 may: 通过邮寄、网络提交的…申请).
+_FILLER_BREAK = re.compile(r"[，,。；;：:（）()！？!?\n]")
 _NEGATION_BOUNDARY = re.compile(r"[，,。；;：:（）()！？!?\n]")
 _NEGATION_REACH = 15
 _JOINED = re.compile(r"(?:被|的)?")
+_AND = re.compile(r"\s*(?:、|和|及|与|或|以及|或者)\s*")
 _SHARE = re.compile(r"\s*(?:[（(]|[，,])?\s*(?:约占|占比|占|比例为?|比重为?|为)?\s*")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _LAST_YEAR = re.compile(r"(?<![较比同])(?:去年|前年|上一?年度?)(?!度?结转)")
-_REFINEMENT_GAP = 12
 
 
 @cache
@@ -155,10 +167,11 @@ def _filler_ok(
     filler: str, kind: str, gap: int, stop: str, value_is_zero: bool, about_requests: bool
 ) -> bool:
     """May ``filler`` stand between words and their number? (see :mod:`.statements`)."""
-    if len(filler) > gap or _BOUNDARY.search(filler) or re.search(r"\d", filler):
+    if len(filler) > gap or _FILLER_BREAK.search(filler) or re.search(r"\d", filler):
         return False
-    hit = re.search(STOP + (f"|{stop}" if stop else ""), filler)
-    if hit and not (value_is_zero and hit.group(0) in "各均都"):  # 均为 0 件: each is none
+    if re.search(STOP + (f"|{stop}" if stop else ""), filler):
+        return False
+    if re.search(EACH, filler) and not value_is_zero:
         return False
     connective = re.fullmatch(rf"\s*{CONNECTIVE}\s*", filler) is not None
     if kind == "connective":
@@ -235,6 +248,14 @@ class _Reader:
     def _on_topic(self, s: Statement) -> bool:
         return not s.topic or re.search(s.topic, self.sentence + self.heading) is not None
 
+    def _coordinated(self, w: _Words) -> bool:
+        """True for the last of coordinated statements (不予公开、无法提供 12 件): the number is
+        their sum, which no statement of the vocabulary names."""
+        before = [v for v in self.words if v.end <= w.start and v.statement is not None]
+        if not before or id(before[-1]) in self.used:
+            return False
+        return _AND.fullmatch(self.sentence[before[-1].end : w.start]) is not None
+
     def _fits(self, s: Statement, filler: str, number: Stated) -> bool:
         """May ``number``, after (or before) ``filler``, state ``s``?"""
         zero = number.value == 0
@@ -254,11 +275,12 @@ class _Reader:
             target: Target | None = None
             if w.statement is not None:
                 s = w.statement
-                if number.kind == s.unit and self._fits(s, filler, number):
+                fits = number.kind == s.unit and self._fits(s, filler, number)
+                if fits and not self._coordinated(w):
                     target = _own(s)
             elif w.refinement is not None and number.kind == "count":
                 r = w.refinement
-                if _filler_ok(filler, r.filler, _REFINEMENT_GAP, "", zero, self.about_requests):
+                if _filler_ok(filler, r.filler, GAP, "", zero, self.about_requests):
                     target = _refine(self._head(w.start), r)
             if target is not None:
                 self.used |= {id(w), id(number)}

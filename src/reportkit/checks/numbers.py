@@ -16,17 +16,17 @@ A number written with a word of approximation — before it (约、近、超过�
 and its unit (``余``, ``多``) or after (``以上``, ``左右`` …) — is read but marked
 ``approximate``; R7 never compares such a number.
 
-How a stated number agrees with a table value (:meth:`Stated.agrees`): the difference must be
-less than one unit of the last digit written (``step``). So an integer count must be equal;
-``633.86万元`` agrees with 633.8612 万元 (the table value cut or rounded to the digits written),
-and ``17.46%`` with 17.4643… %.
+How a stated number agrees with a table value (:meth:`Stated.agrees`): it is the table value
+rounded (half up) or cut to the digits written (``step``). So an integer count must be equal;
+``633.86万元`` agrees with 633.8612 万元 and ``633.87万元`` does not; ``4.34%`` and ``4.35%`` both
+agree with 4.3478 %.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal
 
 import cn2an
@@ -76,8 +76,12 @@ class Stated:
     end: int
 
     def agrees(self, actual: Decimal | int) -> bool:
-        """True when ``actual`` (same base) is this number to the digits written."""
-        return abs(Decimal(actual) - self.value) < self.step
+        """True when ``actual`` (same base), rounded half up or cut to ``step``, is this number."""
+        units = Decimal(actual) / self.step
+        return any(
+            units.quantize(Decimal(1), rounding) * self.step == self.value
+            for rounding in (ROUND_HALF_UP, ROUND_DOWN)
+        )
 
 
 def read_arabic(text: str) -> tuple[Decimal, Decimal]:

@@ -41,16 +41,21 @@ CONNECTIVE: Final = (
 #: connective words stand between.
 NOUN: Final = r"申请(?!人)"
 #: Words that make a number something else than the count stated (a change, an average, a
-#: share, one of several): never allowed between the words and the number.
+#: share): never allowed between the words and the number.
 STOP: Final = (
-    r"同比|环比|较|比上年|比去年|增加|增长|减少|下降|回落|上升|提高|降低|平均|人均|日均|占|"
-    r"各|分别|均|都|其中"
+    r"同比|环比|较|比上年|比去年|增加|增长|减少|下降|回落|上升|提高|降低|平均|人均|日均|占"
 )
+#: Right before the number, these make it each one's (各 2 件, 分别为 3 件、5 件): not tied,
+#: unless the number is 0 (均为 0 件 says each is none, so their sum is 0 too).
+EACH: Final = r"(?:各|分别|均|都)(?:为|是|有)?\s*$"
 #: Requests words (新收, 办结) are not requests when these stand between them and the number.
 _NOT_REQUESTS: Final = (
     r"补正|撤回|咨询|建议|提案|来信|来电|信访|投诉|举报|许可|处罚|强制|复议|诉讼|案件|人大|政协|"
     r"网民|留言|热线|问政|期限|时限|工作日"
 )
+#: How far a statement's words may stand from their number (a ``noun`` filler: from 申请).
+GAP: Final = 12
+NOUN_GAP: Final = 25
 _DECISIONS_STOP: Final = r"申请|事项|清单|目录|证|机关|人员|系统|平台"
 _FEE_COLUMN: Final = "信息处理费（元）"
 
@@ -76,7 +81,7 @@ class Statement:
     filler: Filler = "any"
     topic: str | None = None
     stop: str = ""
-    gap: int = 12
+    gap: int = GAP
     zero: bool = False
     numbers: bool = True
     number_first: bool = False
@@ -141,6 +146,7 @@ def _requests(
         filler="noun",
         topic="申请",
         stop=_NOT_REQUESTS,
+        gap=NOUN_GAP,
         zero=zero,
     )
 
