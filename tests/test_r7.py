@@ -47,7 +47,8 @@ def tables(draw: st.DrawFn, fmt: L.Format | None = None) -> dict[str, Any]:
     fmt = fmt or draw(st.sampled_from(L.FORMATS))
     keys, results = L.request_row_keys(fmt), L.result_row_keys(fmt)
     rows: dict[str, list[int]] = {k: [0] * 6 for k in keys}
-    for c in range(6):
+    quiet = draw(st.sets(st.sampled_from(["requests", "review", "corrected", "docs", "fee"])))
+    for c in range(6 if "requests" not in quiet else 0):
         for k in results:
             rows[k][c] = draw(st.integers(0, 3)) if c else draw(SMALL)
         total = sum(rows[k][c] for k in results)
@@ -57,18 +58,21 @@ def tables(draw: st.DrawFn, fmt: L.Format | None = None) -> dict[str, Any]:
         rows["new"][c] = total + rows["carried_forward"][c] - rows["carried_over"][c]
     review = {}
     for g in L.REVIEW_GROUPS:
-        parts = [draw(st.integers(0, 40)) for _ in range(4)]
+        parts = [draw(st.integers(0, 40)) if "review" not in quiet else 0 for _ in range(4)]
+        parts[1] *= "corrected" not in quiet
         review[g] = [*parts, sum(parts)]
     big = st.integers(0, 2_000_000)
     if fmt == "2021":
         proactive: dict[str, Any] = {
-            k: {c: draw(st.integers(0, 400)) for c in L.DOC_COLUMNS} for k in L.DOC_ROWS
+            k: {c: draw(st.integers(0, 400)) * ("docs" not in quiet) for c in L.DOC_COLUMNS}
+            for k in L.DOC_ROWS
         }
         proactive |= {k: draw(big) for k in L.DECISION_ROWS}
         proactive["fees_10k_yuan"] = Decimal(draw(st.integers(0, 10**9))).scaleb(-4)
     else:
         proactive = {
-            k: {c: draw(st.integers(0, 400)) for c in L.TRIAL_DOC_COLUMNS} for k in L.DOC_ROWS
+            k: {c: draw(st.integers(0, 400)) * ("docs" not in quiet) for c in L.TRIAL_DOC_COLUMNS}
+            for k in L.DOC_ROWS
         }
         proactive |= {
             k: {"previous_count": 0, "change": 0, "decisions": draw(big)} for k in L.TRIAL_ITEM_ROWS
@@ -89,7 +93,7 @@ def tables(draw: st.DrawFn, fmt: L.Format | None = None) -> dict[str, Any]:
         "problems": {"intro": ""},
         "other_matters": {
             "text": "",
-            "processing_fee_yuan": Decimal(draw(st.integers(0, 2000))),
+            "processing_fee_yuan": Decimal(draw(st.integers(0, 2000)) * ("fee" not in quiet)),
         },
     }
 
@@ -262,6 +266,25 @@ FORMS: tuple[Form, ...] = (
     Form("全年收取信息处理费{a}元", (Slot(("other_matters.processing_fee_yuan",), "yuan"),), "six"),
 )
 
+#: Statements of none: written (in the narratives of the property) only when their cells are 0.
+NONE_FORMS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("本年度未收到政府信息公开申请", (NEW,), "requests"),
+    ("无上年结转申请", (CARRIED,), "requests"),
+    ("均在法定期限内答复，无结转下年度办理的申请", (FORWARD,), "requests"),
+    ("全年未发生因政府信息公开引起的行政复议、行政诉讼案件", (REVIEW, *LITIGATION), "requests"),
+    ("未发生行政复议纠错", ("review_litigation.review.corrected",), "five"),
+    (
+        "继续保持零败诉",
+        (
+            "review_litigation.litigation_direct.corrected",
+            "review_litigation.litigation_after_review.corrected",
+        ),
+        "five",
+    ),
+    ("本年度未制发规章", ("proactive.rules.issued", "proactive.rules.new_made"), "proactive"),
+    ("本年度未收取信息处理费", ("other_matters.processing_fee_yuan",), "six"),
+)
+
 #: Sentences with numbers that state nothing about the tables.
 DISTRACTORS = (
     "全年通过门户网站主动公开政府信息{n}条",
@@ -372,7 +395,8 @@ MARKS = st.sampled_from(["。", "。", "，", "；"])
 
 @st.composite
 def narrated(draw: st.DrawFn) -> tuple[dict[str, Any], list[list[str]], list[Written]]:
-    """Random valid tables, and sentences stating them in random forms and places."""
+    """Random valid tables, and sentences stating them in random forms and places (statements
+    of none where a value is 0), with sentences that state nothing about the tables between."""
     data = draw(tables())
     report = Report.model_validate(data)
     sources: list[list[str]] = [[] for _ in PLACES]
@@ -410,6 +434,9 @@ def narrated(draw: st.DrawFn) -> tuple[dict[str, Any], list[list[str]], list[Wri
         else:
             sources[source].append(form.text.format(**values) + mark)
             written.extend(pending)
+        text, cells, place = draw(st.sampled_from(NONE_FORMS))
+        if _value(cells, report) == 0 and draw(st.booleans()):
+            sources[PLACES[place]].append(text + draw(MARKS))
         if draw(st.booleans()):
             noise = draw(st.sampled_from(DISTRACTORS)).format(n=draw(st.integers(1, 9999)))
             sources[draw(st.integers(0, len(PLACES) - 1))].append(noise + draw(MARKS))
