@@ -189,14 +189,14 @@ FORMS: tuple[Form, ...] = (
     ),
     # 表四
     Form("被申请行政复议{a}件", (_count(REVIEW),), "requests"),
-    Form("行政复议案件{a}件", (_count(REVIEW),), "five"),
+    Form("因政府信息公开引起的行政复议案件{a}件", (_count(REVIEW),), "five"),
     Form("被提起行政诉讼{a}件", (_count(*LITIGATION),), "requests"),
     Form(
         "因政府信息公开引起的行政复议{a}件、行政诉讼{b}件",
         (_count(REVIEW), _count(*LITIGATION)),
         "requests",
     ),
-    Form("未经复议直接起诉{a}件", (_count(LITIGATION[0]),), "five"),
+    Form("未经复议直接起诉{a}件", (_count(LITIGATION[0]),), "requests"),
     Form("复议后起诉{a}件", (_count(LITIGATION[1]),), "requests"),
     Form(
         "行政复议{a}件，其中结果维持{b}件，结果纠正{c}件",
@@ -213,7 +213,7 @@ FORMS: tuple[Form, ...] = (
         "requests",
     ),
     Form(
-        "行政诉讼败诉{a}件",
+        "政府信息公开行政诉讼败诉{a}件",
         (_count(*(p.replace("total", "corrected") for p in LITIGATION)),),
         "five",
     ),
@@ -272,14 +272,14 @@ NONE_FORMS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("无上年结转申请", (CARRIED,), "requests"),
     ("均在法定期限内答复，无结转下年度办理的申请", (FORWARD,), "requests"),
     ("全年未发生因政府信息公开引起的行政复议、行政诉讼案件", (REVIEW, *LITIGATION), "requests"),
-    ("未发生行政复议纠错", ("review_litigation.review.corrected",), "five"),
+    ("未发生因政府信息公开被行政复议纠错", ("review_litigation.review.corrected",), "five"),
     (
         "继续保持零败诉",
         (
             "review_litigation.litigation_direct.corrected",
             "review_litigation.litigation_after_review.corrected",
         ),
-        "five",
+        "requests",
     ),
     ("本年度未制发规章", ("proactive.rules.issued", "proactive.rules.new_made"), "proactive"),
     ("本年度未收取信息处理费", ("other_matters.processing_fee_yuan",), "six"),
@@ -782,7 +782,7 @@ NONES = [
     ),
     (
         "继续保持零败诉",
-        "five",
+        "requests",
         ("review_litigation.litigation_direct__1",),
         list(LITIGATION_CORRECTED),
     ),
@@ -846,6 +846,7 @@ def test_statements_of_none(
 
 NOT_TIED = [
     "全年受理网络问政182件",  # not a 政府信息公开申请
+    "全年受理城乡低保申请 300 件",
     "依法做好相关行政复议、行政诉讼案件的应诉工作，全县共办理相关案件 74 件",  # names no row
     "统一受理平台接入53个部门2261项事项",
     "经审核的市政府公文主动公开率达90.2%",  # not the 公开率 of requests
@@ -864,6 +865,15 @@ NOT_TIED = [
     "共收取信息处理费 300 元，其余申请均未收费",  # the none is about the rest
     "其中：自然人申请 5 件",  # a column, but of no statement
 ]
+
+
+def test_table_four_is_the_cases_of_gio_requests_only() -> None:
+    """A 司法局 states the review cases it handled; table 四 counts those brought by 政府信息公开."""
+    assert read_claims(_report("全年办理行政复议案件 300 件。", "intro")) == []
+    (claim,) = read_claims(_report("全年因政府信息公开被申请行政复议 300 件。", "intro"))
+    assert claim.target.cells == (REVIEW,)
+    (claim,) = read_claims(_report("全年办理行政复议案件 10 件。", "requests"))  # under 依申请公开
+    assert claim.target.cells == (REVIEW,)
 
 
 @pytest.mark.parametrize("text", NOT_TIED)
@@ -981,7 +991,7 @@ def test_shares_amounts_and_uncertain_cells_in_messages() -> None:
     ("text", "place", "section"),
     [
         ("全年共收到政府信息公开申请 171 件", "requests", 3),
-        ("被申请行政复议 11 件", "five", 4),
+        ("因政府信息公开被申请行政复议 11 件", "five", 4),
         ("作出行政处罚决定 4 件", "intro", 2),
         ("收取信息处理费 5 元", "six", 6),
     ],

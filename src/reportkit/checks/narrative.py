@@ -69,14 +69,18 @@ def narrative_sources(report: Report) -> list[Source]:
     return [s for s in out if s.text.strip()]
 
 
-_SENTENCE_END = re.compile(r"(?<=[。！？!?])|\n")
+_SENTENCE_END = re.compile(r"(?<=[。！？!?])")
 
 
-def sentences(text: str) -> Iterator[str]:
-    """The sentences of a narrative (split after 。！？ and at line ends), stripped."""
-    for part in _SENTENCE_END.split(text):
-        if part.strip():
-            yield part.strip()
+def sentences(text: str) -> Iterator[tuple[str, str]]:
+    """(sentence, the sentence before it in its paragraph or "") for every sentence of a
+    narrative: split after 。！？, paragraphs at line ends, stripped."""
+    for paragraph in text.splitlines():
+        before = ""
+        for part in _SENTENCE_END.split(paragraph):
+            if part.strip():
+                yield part.strip(), before
+                before = part.strip()
 
 
 # ---------------------------------------------------------------- reading a sentence
@@ -163,8 +167,22 @@ def _find_words(sentence: str) -> list[_Words]:
     return sorted(chosen, key=lambda w: w.start)
 
 
+def _names_requests(text: str) -> bool:
+    """True when ``text`` holds 申请 as the 政府信息公开 requests: 依申请…, …公开申请 /
+    …信息申请, or 申请 with nothing but connective words before it (低保申请 is not)."""
+    m = re.search(NOUN, text)
+    if m is None:
+        return False
+    before = text[: m.start()]
+    return (
+        before.endswith("依")
+        or re.search(r"公开|信息", before) is not None
+        or re.fullmatch(rf"\s*{CONNECTIVE}(?:各类|各项)?\s*", before) is not None
+    )
+
+
 def _filler_ok(
-    filler: str, kind: str, gap: int, stop: str, value_is_zero: bool, about_requests: bool
+    filler: str, kind: str, gap: int, stop: str, value_is_zero: bool, on_topic: bool
 ) -> bool:
     """May ``filler`` stand between words and their number? (see :mod:`.statements`)."""
     if len(filler) > gap or _FILLER_BREAK.search(filler) or re.search(r"\d", filler):
@@ -177,7 +195,7 @@ def _filler_ok(
     if kind == "connective":
         return connective
     if kind == "noun":
-        return re.search(NOUN, filler) is not None or (connective and about_requests)
+        return _names_requests(filler) or (connective and on_topic)
     return True
 
 
@@ -221,14 +239,15 @@ def _refine(head: Statement | None, r: Refinement) -> Target | None:
 class _Reader:
     """Reads the claims of one sentence (see :mod:`.statements` for how)."""
 
-    def __init__(self, place: str, sentence: str, heading: str, year: int) -> None:
-        self.place, self.sentence, self.heading, self.year = place, sentence, heading, year
-        self.about_requests = re.search(NOUN, sentence + heading) is not None
-        self.words = _find_words(sentence)
+    def __init__(self, place: str, sentence: str, context: str, year: int) -> None:
+        self.place, self.sentence, self.year = place, sentence, year
+        self.context = f"{sentence} {context}"  # the sentence, its heading, the one before
+        self.about_requests = re.search(NOUN, self.context) is not None
+        numbers = find_numbers(sentence)
+        # a sentence with neither a number nor a negation states nothing R7 can compare
+        self.words = _find_words(sentence) if numbers or _NEGATION.search(sentence) else []
         self.numbers = [
-            n
-            for n in find_numbers(sentence)
-            if all(n.end <= w.start or n.start >= w.end for w in self.words)
+            n for n in numbers if all(n.end <= w.start or n.start >= w.end for w in self.words)
         ]
         self.used: set[int] = set()  # ids of the words and numbers already tied
         self.claims: list[Claim] = []
@@ -246,7 +265,7 @@ class _Reader:
         return heads[-1] if heads else None
 
     def _on_topic(self, s: Statement) -> bool:
-        return not s.topic or re.search(s.topic, self.sentence + self.heading) is not None
+        return not s.topic or re.search(s.topic, self.context) is not None
 
     def _coordinated(self, w: _Words) -> bool:
         """True for the last of coordinated statements (不予公开、无法提供 12 件): the number is
@@ -257,13 +276,12 @@ class _Reader:
         return _AND.fullmatch(self.sentence[before[-1].end : w.start]) is not None
 
     def _fits(self, s: Statement, filler: str, number: Stated) -> bool:
-        """May ``number``, after (or before) ``filler``, state ``s``?"""
-        zero = number.value == 0
-        return (
-            s.numbers
-            and self._on_topic(s)
-            and _filler_ok(filler, s.filler, s.gap, s.stop, zero, self.about_requests)
-        )
+        """May ``number``, after (or before) ``filler``, state ``s``? (A ``noun`` filler that
+        names the requests needs no topic: 本年度新收申请 170 件.)"""
+        on_topic = self._on_topic(s)
+        if not s.numbers or (s.filler != "noun" and not on_topic):
+            return False
+        return _filler_ok(filler, s.filler, s.gap, s.stop, number.value == 0, on_topic)
 
     def _tie(self, number: Stated) -> None:
         """Tie ``number`` to the words just before it, or (number first) just after it."""
@@ -365,7 +383,8 @@ class _Reader:
         if last.statement is not None:
             s = last.statement
             after = self.sentence[last.end : end][: s.gap + 2]
-            if s.zero and self._on_topic(s) and (s.filler != "noun" or re.search(NOUN, after)):
+            named = _names_requests(after) if s.filler == "noun" else self._on_topic(s)
+            if s.zero and named:
                 target, unit = _own(s), s.unit
         elif last.refinement is not None and last.refinement.zero:
             heads = [w.statement for w in run[:-1] if w.statement]
@@ -378,8 +397,10 @@ def read_claims(report: Report) -> list[Claim]:
     """Every statement the narrative makes about the tables, in reading order."""
     out: list[Claim] = []
     for source in narrative_sources(report):
-        for sentence in sentences(source.text):
-            out.extend(_Reader(source.place, sentence, source.heading, report.year).read())
+        for sentence, before in sentences(source.text):
+            # what the sentence is about may be said just before it (…的行政复议。涉及的行政诉讼…)
+            context = f"{source.heading} {before}"
+            out.extend(_Reader(source.place, sentence, context, report.year).read())
     return out
 
 
@@ -395,7 +416,14 @@ def table_cells(report: Report) -> dict[str, tuple[str, object]]:
 
 
 def _resolve(patterns: Iterable[str], cells: dict[str, tuple[str, object]]) -> list[str]:
-    return [p for pattern in patterns for p in cells if fnmatchcase(p, pattern)]
+    """The cell paths the patterns name in this report (a format lacks some)."""
+    out: list[str] = []
+    for pattern in patterns:
+        if "*" not in pattern:
+            out += [pattern] if pattern in cells else []
+        else:
+            out += [p for p in cells if fnmatchcase(p, pattern)]
+    return out
 
 
 def _sum(paths: list[str], cells: dict[str, tuple[str, object]]) -> Decimal | None:

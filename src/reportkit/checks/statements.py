@@ -1,7 +1,7 @@
 """R7's vocabulary: what a report's text can state about its tables, each tied to its cells.
 
-One table, :data:`STATEMENTS`, in the order R7 prefers them when two readings start at the same
-place. Each :class:`Statement` has the words that state it (a regular expression), the cells
+One table, :data:`STATEMENTS` (where two readings overlap, the longer wins, then the earlier in
+the table). Each :class:`Statement` has the words that state it (a regular expression), the cells
 whose value (or sum) the stated number must equal, and the official label of those cells. A
 :class:`Refinement` (:data:`REFINEMENTS`) narrows the statement just made in the same sentence to
 a column or row — ``收到申请 749 件，其中自然人 741 件`` ties 741 to 表三 一 × 自然人. The README's
@@ -10,8 +10,9 @@ section "What R7 understands" is :func:`vocabulary_markdown`, and a test keeps t
 How a sentence is read (``narrative``): the words of every statement and refinement are found
 (the longest reading wins where two overlap); a number with its unit (``numbers``) belongs to the
 nearest words before it in the same clause, when only ``filler`` stands between — never another
-number, statement, stop word or clause mark (，；：、（）…) — or, for a ``number_first``
-statement, to the words just after it (``另有 103 件顺延到下年度``). A statement that is
+number, statement, stop word or clause mark (，；：（）…) — or, for a ``number_first``
+statement, to the words just after it (``另有 103 件顺延到下年度``). Coordinated statements
+(``不予公开、无法提供共 12 件``) state a sum no row names, and are not tied. A statement that is
 ``zero`` may be stated as none: ``未收到政府信息公开申请``, ``无上年结转申请``,
 ``未发生…行政复议纠错``. A percentage right after a count (``208 件（17.46%）``, ``，占 33.9%``)
 is that count's share of ``share_of``. Anything else is not tied to a cell, and R7 does not
@@ -37,9 +38,14 @@ CONNECTIVE: Final = (
     r"(?:共计|总计|合计|累计|共|计|总数|数量|件数|数|达到|达|为|了|完毕|完成|答复|的|有|是)*"
 )
 #: The noun of a ``noun`` filler: the words are a verb of requests (受理, 办结 …) only when
-#: 申请 follows them, or when the sentence (or its heading) is about 申请 and nothing but
-#: connective words stand between.
+#: 申请 follows them as the 政府信息公开 requests (政府信息公开申请, 依申请…, or 申请 with
+#: nothing but connective words before it — 低保申请 is not), or when nothing but connective
+#: words stand between and the sentence (or its heading) is about them (``REQUESTS_TOPIC``).
 NOUN: Final = r"申请(?!人)"
+#: A sentence (or its heading) about 政府信息公开 requests and the cases they bring: the topic
+#: of bare verbs (共办理 718 件) and of table 四 — a 司法局's 办理行政复议案件 300 件 is not
+#: a 政府信息公开 case.
+REQUESTS_TOPIC: Final = r"信息公开|依申请|公开申请"
 #: Words that make a number something else than the count stated (a change, an average, a
 #: share): never allowed between the words and the number.
 STOP: Final = (
@@ -144,7 +150,7 @@ def _requests(
         _TOTAL,
         examples,
         filler="noun",
-        topic="申请",
+        topic=REQUESTS_TOPIC,
         stop=_NOT_REQUESTS,
         gap=NOUN_GAP,
         zero=zero,
@@ -365,6 +371,7 @@ STATEMENTS: Final[tuple[Statement, ...]] = (
         "表四 行政复议 + 行政诉讼",
         _TOTAL,
         ("因政府信息公开引起的行政复议和行政诉讼案件共 {n} 件",),
+        topic=REQUESTS_TOPIC,
         zero=True,
     ),
     Statement(
@@ -375,6 +382,7 @@ STATEMENTS: Final[tuple[Statement, ...]] = (
         _TOTAL,
         ("被申请行政复议 {n} 件", "有 {n} 件涉及政府信息公开的行政复议"),
         stop="机关|决定书|申请书",
+        topic=REQUESTS_TOPIC,
         zero=True,
         number_first=True,
     ),
@@ -386,6 +394,7 @@ STATEMENTS: Final[tuple[Statement, ...]] = (
         _TOTAL,
         ("被提起行政诉讼 {n} 件", "行政诉讼案件{n}件"),
         stop="机关|法院",
+        topic=REQUESTS_TOPIC,
         zero=True,
         number_first=True,
     ),
@@ -396,6 +405,7 @@ STATEMENTS: Final[tuple[Statement, ...]] = (
         f"表四 {L.REVIEW_GROUPS['litigation_direct']}",
         _TOTAL,
         ("未经复议直接起诉 {n} 件",),
+        topic=REQUESTS_TOPIC,
         zero=True,
     ),
     Statement(
@@ -405,6 +415,7 @@ STATEMENTS: Final[tuple[Statement, ...]] = (
         f"表四 {L.REVIEW_GROUPS['litigation_after_review']}",
         _TOTAL,
         ("复议后起诉 {n} 件",),
+        topic=REQUESTS_TOPIC,
         zero=True,
     ),
     Statement(
@@ -414,6 +425,7 @@ STATEMENTS: Final[tuple[Statement, ...]] = (
         _LITIGATION_LABEL,
         L.REVIEW_COLUMNS["corrected"],
         ("行政诉讼败诉 {n} 件", "全年未发生行政诉讼败诉"),
+        topic=REQUESTS_TOPIC,
         zero=True,
     ),
     Statement(
@@ -425,6 +437,7 @@ STATEMENTS: Final[tuple[Statement, ...]] = (
         ("行政复议纠错率 {n}%",),
         unit="percent",
         filler="connective",
+        topic=REQUESTS_TOPIC,
         share_of=("review_litigation.review.total",),
         share_label=f"表四 {L.REVIEW} × 总计",
     ),
@@ -437,6 +450,7 @@ STATEMENTS: Final[tuple[Statement, ...]] = (
         ("行政诉讼败诉率 {n}%",),
         unit="percent",
         filler="connective",
+        topic=REQUESTS_TOPIC,
         share_of=_LITIGATION,
         share_label=f"{_LITIGATION_LABEL} × 总计",
     ),
@@ -496,16 +510,16 @@ def _requests_column(words: str, keys: tuple[str, ...], label: str, said: str) -
 def _review_column(key: str, words: str) -> Refinement:
     label = L.REVIEW_COLUMNS[key]
     example = f"被申请行政复议 {{h}} 件，其中{label} {{n}} 件"
+    corrected = key == "corrected"
     return Refinement(
-        label,
-        words,
-        ("review_litigation.*",),
-        2,
-        (key,),
-        label,
-        (example,),
-        zero=key == "corrected",
+        label, words, ("review_litigation.*",), 2, (key,), label, (example,), zero=corrected
     )
+
+
+def _docs_part(name: str, words: str, part: Literal[1, 2], key: str, label: str) -> Refinement:
+    other = "行政规范性文件" if name != "行政规范性文件" else "规章"
+    example = f"主动公开{other} {{h}} 件，{name} {{n}} 件"
+    return Refinement(name, words, _DOC_CELLS, part, (key,), label, (example,))
 
 
 REFINEMENTS: Final[tuple[Refinement, ...]] = (
@@ -520,42 +534,10 @@ REFINEMENTS: Final[tuple[Refinement, ...]] = (
     _review_column("corrected", r"结果纠正|被?纠正|被?纠错"),
     _review_column("other", r"其他结果"),
     _review_column("pending", r"尚未审结|未审结|正在审理|审理中"),
-    Refinement(
-        "废止",
-        r"废止",
-        _DOC_CELLS,
-        2,
-        ("repealed",),
-        "本年废止件数",
-        ("制发行政规范性文件 {h} 件，废止 {n} 件",),
-    ),
-    Refinement(
-        "现行有效",
-        r"现行有效",
-        _DOC_CELLS,
-        2,
-        ("in_force",),
-        "现行有效件数",
-        ("制发行政规范性文件 {h} 件，现行有效 {n} 件",),
-    ),
-    Refinement(
-        "规章",
-        _RULES,
-        _DOC_CELLS,
-        1,
-        ("rules",),
-        "规章",
-        ("主动公开行政规范性文件 {h} 件、规章 {n} 件",),
-    ),
-    Refinement(
-        "行政规范性文件",
-        _NORMATIVE,
-        _DOC_CELLS,
-        1,
-        ("normative_documents",),
-        "行政规范性文件",
-        ("主动公开规章 {h} 件，行政规范性文件 {n} 件",),
-    ),
+    _docs_part("废止", r"废止", 2, "repealed", "本年废止件数"),
+    _docs_part("现行有效", r"现行有效", 2, "in_force", "现行有效件数"),
+    _docs_part("规章", _RULES, 1, "rules", "规章"),
+    _docs_part("行政规范性文件", _NORMATIVE, 1, "normative_documents", "行政规范性文件"),
 )
 
 
