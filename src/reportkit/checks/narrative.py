@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fnmatch import fnmatchcase
 from functools import cache
-from typing import Literal
 
 from ..model import Report, is_blank
 from ..model import labels as L
 from .cells import all_cells
 from .finding import Finding, finding
-from .numbers import Stated, find_numbers
+from .numbers import Kind, Stated, find_numbers
 from .statements import (
     CONNECTIVE,
     EACH,
@@ -85,8 +84,6 @@ def sentences(text: str) -> Iterator[tuple[str, str]]:
 
 # ---------------------------------------------------------------- reading a sentence
 
-Unit = Literal["count", "yuan", "percent"]
-
 
 @dataclass(frozen=True)
 class Target:
@@ -114,7 +111,7 @@ class Claim:
     said: str
     span: tuple[int, int]
     target: Target
-    unit: Unit
+    unit: Kind
     stated: Stated | None
 
 
@@ -132,9 +129,9 @@ _NEGATION = re.compile(
     r"未(?!来|按|能|予|经|满|及|曾|必|尽|超)|没有|并无|尚无|无(?![法正])|零(?=败诉|纠错)"
 )
 _BOUNDARY = re.compile(r"[，,。；;：:、（）()！？!?\n]")
-#: Clause marks a filler may not hold (、 may: 通过邮寄、网络提交的…申请).
-_FILLER_BREAK = re.compile(r"[，,。；;：:（）()！？!?\n]")
-_NEGATION_BOUNDARY = re.compile(r"[，,。；;：:（）()！？!?\n]")
+#: Clause marks a filler or a negation's reach may not cross (、 may: 通过邮寄、网络提交的…申请,
+#: 未发生…行政复议、行政诉讼案件).
+_CLAUSE_BREAK = re.compile(r"[，,。；;：:（）()！？!?\n]")
 _NEGATION_REACH = 15
 _JOINED = re.compile(r"(?:被|的)?")
 _AND = re.compile(r"\s*(?:、|和|及|与|或|以及|或者)\s*")
@@ -185,7 +182,7 @@ def _filler_ok(
     filler: str, kind: str, gap: int, stop: str, value_is_zero: bool, on_topic: bool
 ) -> bool:
     """May ``filler`` stand between words and their number? (see :mod:`.statements`)."""
-    if len(filler) > gap or _FILLER_BREAK.search(filler) or re.search(r"\d", filler):
+    if len(filler) > gap or _CLAUSE_BREAK.search(filler) or re.search(r"\d", filler):
         return False
     if re.search(STOP + (f"|{stop}" if stop else ""), filler):
         return False
@@ -342,7 +339,7 @@ class _Reader:
             self._add((span[0], share.end), shared, "percent", share)
 
     def _add(
-        self, span: tuple[int, int], target: Target, unit: Unit, stated: Stated | None
+        self, span: tuple[int, int], target: Target, unit: Kind, stated: Stated | None
     ) -> None:
         said = self.sentence[span[0] : span[1]]
         self.claims.append(Claim(self.place, self.sentence, said, span, target, unit, stated))
@@ -351,7 +348,7 @@ class _Reader:
         """Statements made as none: 未收到…申请, 无上年结转申请, 未发生…行政复议纠错 …"""
         negations = [w for w in self.words if w.statement is None and w.refinement is None]
         for neg in negations:
-            stop = _NEGATION_BOUNDARY.search(self.sentence, neg.end)
+            stop = _CLAUSE_BREAK.search(self.sentence, neg.end)
             end = stop.start() if stop else len(self.sentence)
             scope = [
                 w for w in self.words if neg.end <= w.start and w.end <= end and w not in negations
@@ -379,7 +376,7 @@ class _Reader:
         if _other_year(self.sentence[: neg.start], self.year):
             return
         target: Target | None = None
-        unit: Unit = "count"
+        unit: Kind = "count"
         if last.statement is not None:
             s = last.statement
             after = self.sentence[last.end : end][: s.gap + 2]
