@@ -6,7 +6,9 @@ Where each rule lives:
 - R1, R2, R3 (table 三 within one year) — ``table3``;
 - R4 (table 四) — ``table4``;
 - R5, R6 (across years of one agency) — ``cross_year``;
-- R7 (the narrative's numbers vs the tables) — ``narrative``;
+- R7 (the narrative's numbers vs the tables) — ``narrative``, which reads the text with the
+  vocabulary of ``statements`` (what can be stated, tied to which cells) and ``numbers`` (numbers
+  as people write them);
 - R8 (every cell present) — ``cells``;
 - R9 (sections 五 and 六 say what they must) — ``sections``;
 - R10 (every printed character has a glyph in the report's fonts; the optional fonts for rare
