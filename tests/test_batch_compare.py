@@ -27,11 +27,9 @@ AGENCY = "qinghe-education"
 
 @pytest.fixture
 def params(tmp_path: Path) -> Path:
-    """One demo agency over three years (the bundled 青禾区教育局 2022–2024)."""
-    folder = tmp_path / "params" / AGENCY
-    folder.mkdir(parents=True)
-    for year in (2022, 2023, 2024):
-        shutil.copy(REPO / "params" / AGENCY / f"{year}.yaml", folder / f"{year}.yaml")
+    """One demo agency over three years (the bundled 青禾区教育局 2022–2024, with its ledgers)."""
+    # the whole folder: the agency's params reference its ledger files
+    shutil.copytree(REPO / "params" / AGENCY, tmp_path / "params" / AGENCY)
     return tmp_path / "params"
 
 
@@ -232,10 +230,10 @@ PROBE = """
 def test_the_column_sorts_and_the_flag_filters_in_a_browser(tmp_path: Path) -> None:
     params = make_params(tmp_path)
     # a fourth agency whose text was rewritten: its share is lower, and it is not flagged
-    for year in (2023, 2024):
-        source = (REPO / "params" / AGENCY / f"{year}.yaml").read_text(encoding="utf-8")
-        (params / AGENCY).mkdir(exist_ok=True)
-        (params / AGENCY / f"{year}.yaml").write_text(source, encoding="utf-8")
+    (params / AGENCY).mkdir(exist_ok=True)
+    for source in (REPO / "params" / AGENCY).iterdir():  # 2023, 2024 and their ledger files
+        if source.name != "2022.yaml":
+            shutil.copy(source, params / AGENCY / source.name)
     out = tmp_path / "outputs"
     batch(params, out)
     shares = {

@@ -30,12 +30,16 @@ R1_TO_R6 = {"R1", "R2", "R3", "R4", "R5", "R6"}
 ITEMS = ["主动公开", "依申请公开", "政府信息管理", "政府信息公开平台建设", "监督保障"]
 
 
-def _write(files: dict[str, str], root: Path) -> list[Path]:
+def _write(files: dict[str, str | bytes], root: Path) -> list[Path]:
+    """Write the generated files; return the params files among them (ledgers are beside)."""
     paths = []
-    for name, text in files.items():
+    for name, content in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+            continue
+        path.write_text(content, encoding="utf-8", newline="\n")
         paths.append(path)
     return paths
 
@@ -66,7 +70,8 @@ def test_demo_command_regenerates_the_bundled_files(
     assert main(["demo", "-o", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines() == [
-        f"21 demo params files written under {tmp_path} (7 agencies × 2022–2024)"
+        f"21 demo params files, and 4 ledger files written under {tmp_path} "
+        "(7 agencies × 2022–2024)"
     ]
     written = sorted(tmp_path.glob("*/*.yaml"))
     assert [p.relative_to(tmp_path) for p in written] == [p.relative_to(PARAMS) for p in BUNDLED]
@@ -80,9 +85,10 @@ def test_demo_command_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     argv = ["demo", "--agencies", "9", "--years", "2024-2025", "--seed", "4", "-o", str(tmp_path)]
     assert main(argv) == 0
     assert capsys.readouterr().out.strip() == (
-        f"18 demo params files written under {tmp_path} (9 agencies × 2024–2025)"
+        f"18 demo params files, and 4 ledger files written under {tmp_path} "
+        "(9 agencies × 2024–2025)"
     )
-    assert {p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*.yaml")} == set(
+    assert {p.relative_to(tmp_path).as_posix() for p in tmp_path.glob("*/*.*")} == set(
         demo.generate(9, (2024, 2025), 4)
     )
 
@@ -203,7 +209,7 @@ def test_no_paragraph_is_shared_by_two_of_50_agencies_in_a_year(
 
 
 def test_200_agencies_make_a_province_scale_benchmark() -> None:
-    files = demo.generate(agencies=200, years=(2024,))
+    files = demo.params_files(demo.generate(agencies=200, years=(2024,)))
     ids = [name.split("/")[0] for name in files]
     assert len(ids) == len(set(ids)) == 200
     assert all(slug_ok(i) and re.fullmatch(r"qinghe-[a-z0-9-]+", i) for i in ids)
@@ -222,9 +228,13 @@ def test_same_seed_same_bytes_other_seed_other_numbers() -> None:
     other = demo.generate(agencies=10, seed=12)
     bundled = demo.generate(agencies=10)
     assert first.keys() == other.keys() == bundled.keys()
-    for name in first:
-        assert _numbers(first[name]) != _numbers(other[name]), name
-        assert _numbers(first[name]) != _numbers(bundled[name]), name
+    for name, content in first.items():
+        if isinstance(content, bytes) or not _numbers(content):  # a ledger, or its params file
+            ledger = next(n for n in first if n.startswith(name.split("/")[0] + "/ledger."))
+            assert first[ledger] != other[ledger] and first[ledger] != bundled[ledger], name
+            continue
+        assert _numbers(content) != _numbers(other[name]), name  # type: ignore[arg-type]
+        assert _numbers(content) != _numbers(bundled[name]), name  # type: ignore[arg-type]
     assert demo.generate(agencies=8, seed=0) != demo.generate(agencies=8)
 
 
@@ -241,7 +251,7 @@ def test_years_are_windows_of_one_history(tmp_path: Path) -> None:
         n: t for n, t in bundled.items() if n.endswith("2024.yaml")
     }
     wide = demo.generate(agencies=12, years=range(2021, 2027), seed=3)
-    assert demo.generate(agencies=12, years=(2023,), seed=3) == {
+    assert demo.params_files(demo.generate(agencies=12, years=(2023,), seed=3)) == {
         n: t for n, t in wide.items() if n.endswith("/2023.yaml")
     }
     params = tmp_path / "params"
@@ -256,7 +266,10 @@ def test_years_are_windows_of_one_history(tmp_path: Path) -> None:
 def test_2025_continues_the_bundled_2024(tmp_path: Path) -> None:
     params = tmp_path / "params"
     _write(demo.generate(), params)
-    assert demo.write(params, years=(2025,)).written
+    before = {p: load_report(p).requests for p in params.glob("*/2024.yaml")}
+    # the ledgers grow by a year: they are rewritten, and still give 2022–2024 as they were
+    assert demo.write(params, years=(2025,), force=True).written
+    assert {p: load_report(p).requests for p in params.glob("*/2024.yaml")} == before
     for path in sorted(params.glob("*/2025.yaml")):
         report = load_report(path)
         previous = load_previous(path, report)
@@ -313,7 +326,7 @@ def test_library_years_are_checked_too() -> None:
         demo.generate(years=())
     with pytest.raises(UsageError, match="from 2021"):
         demo.generate(years=(2020, 2021))
-    assert demo.generate(agencies=1, years=(2023, 2022, 2023)).keys() == {
+    assert demo.params_files(demo.generate(agencies=1, years=(2023, 2022, 2023))).keys() == {
         "qinghe-education/2022.yaml",
         "qinghe-education/2023.yaml",
     }
@@ -325,7 +338,7 @@ def test_library_years_are_checked_too() -> None:
 def test_write_refuses_a_differing_file_and_writes_nothing(tmp_path: Path) -> None:
     params = tmp_path / "params"
     first = demo.write(params, agencies=2)
-    assert len(first.written) == 6 and first.unchanged == []
+    assert len(first.written) == 6 + 4 and first.unchanged == []  # both keep ledgers
     edited = params / "qinghe-education" / "2024.yaml"
     edited.write_text("agency: mine\n", encoding="utf-8")
     missing = params / "qinghe-education" / "2022.yaml"
@@ -336,7 +349,7 @@ def test_write_refuses_a_differing_file_and_writes_nothing(tmp_path: Path) -> No
     assert "--force" in str(info.value)
     assert edited.read_text(encoding="utf-8") == "agency: mine\n" and not missing.exists()
     again = demo.write(params, agencies=2, force=True)
-    assert sorted(again.written) == sorted([edited, missing]) and len(again.unchanged) == 4
+    assert sorted(again.written) == sorted([edited, missing]) and len(again.unchanged) == 8
     assert (
         edited.read_text(encoding="utf-8")
         == demo.generate(agencies=2)["qinghe-education/2024.yaml"]
@@ -367,6 +380,8 @@ def test_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         "2022.yaml",
         "2023.yaml",
         "2024.yaml",
+        "case-register.csv",
+        "ledger.xlsx",
     ]
 
 
@@ -390,7 +405,7 @@ def test_write_into_a_file_is_a_usage_error(tmp_path: Path) -> None:
 def test_every_seeded_district_validates(seed: int, agencies: int, first: int, count: int) -> None:
     years = tuple(range(first, first + count))
     files = demo.generate(agencies, years, seed)
-    assert len(files) == agencies * count
+    assert len(demo.params_files(files)) == agencies * count
     with tempfile.TemporaryDirectory() as tmp:
         for path, (report, findings) in _checked(_write(files, Path(tmp) / "params")).items():
             rules = {f.rule for f in findings}

@@ -19,6 +19,10 @@ class ReportkitError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def lines(self) -> list[str]:
+        """The message as lines, one problem each (most errors are one line)."""
+        return self.message.splitlines() or [self.message]
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), self.__dict__.copy()))
 
@@ -61,6 +65,20 @@ class ParamsError(ReportkitError, ValueError):
 
 class ParamsFileError(ParamsError, OSError):
     """The params file cannot be read at all (missing, a directory, not UTF-8)."""
+
+
+class LedgerError(ReportkitError, ValueError):
+    """A ledger or case register (CSV/XLSX) that cannot be used, with every problem in it.
+
+    ``path`` is the file as the params file names it; ``problems`` holds one line per problem
+    (``<file>: row 7 (编号 2024-006): 办结日期 … — <fix>``), so ``check`` reports them all at
+    once. Lines name a row by its number and 编号, never by its personal data.
+    """
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 class ReportImportError(ReportkitError, ValueError):

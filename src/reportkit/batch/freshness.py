@@ -6,6 +6,11 @@ The key is a sha256 over everything a rendered report depends on:
   year-over-year charts every consecutive earlier year; a missing year counts too), the
   agency-year's ledger files and the Word template ``report.docx`` is made with (the params
   file's ``docx_template``, else the batch's ``--docx-template``: :func:`docx_template_for`);
+- for params files that compute 表三/表四 from a ledger (``ledger:``, ``case_register:``), what
+  each of those years takes from it (:func:`reportkit.model.ledger.year_digest`: the year's
+  tables, rows used and monthly receipts). One ledger serves many years, so its own hash is not
+  in the key: editing a row of 2024 re-renders 2024 (and later years, whose charts show 2024),
+  not 2022. The manifest records the hash of the version each render read;
 - the section notebooks, the report's templates and stylesheet (``reportkit/render/templates``),
   the reportkit version and the source files of the stages a render runs: ``model``, ``checks``,
   ``render`` and the package's root modules (:data:`REPORT_PACKAGES`). The batch itself, the
@@ -28,6 +33,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import ReportkitError
+from ..model.ledger import year_digest
 from ..model.yamlfile import read_yaml
 from ..render.locations import TEMPLATES, default_notebooks_dir, output_dir, template_files
 from ..render.manifest import sha256_file
@@ -104,6 +110,21 @@ def history_part(item: AgencyYear) -> str:
     return digest.hexdigest()
 
 
+def sources_part(item: AgencyYear) -> str:
+    """The digest of what the year and its consecutive earlier years take from their ledgers
+    ("" when none references one)."""
+    digests = []
+    year = item.year
+    path = item.params
+    while path.is_file():
+        digests.append(f"{year}:{year_digest(path)}")
+        year -= 1
+        path = item.params.with_name(f"{year}.yaml")
+    if not any(d.split(":", 1)[1] for d in digests):
+        return ""
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+
+
 def inputs_key(
     item: AgencyYear,
     shared: Mapping[str, str],
@@ -117,6 +138,9 @@ def inputs_key(
     parts = dict(shared)
     parts["params"] = _file_part(item.params)
     parts["previous"] = history_part(item)
+    ledgers = sources_part(item)
+    if ledgers:
+        parts["ledgers"] = ledgers
     folder = item.params.parent
     for path in sorted({*item.ledgers(), *(Path(p) for p in extra_inputs)}):
         try:
@@ -196,6 +220,7 @@ PART_REASONS = {
     "templates": "template changed",
     "code": "reportkit code changed",
     "version": "reportkit version changed",
+    "ledgers": "what the year takes from its ledger changed",
 }
 
 

@@ -1,6 +1,6 @@
 """A finding: one rule violation, naming the cell in official labels, the values and the fix.
 
-Rule ids (R1–R10) and their severities are part of the interface (DESIGN.md).
+Rule ids (R1–R11) and their severities are part of the interface (DESIGN.md).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ SEVERITY: dict[str, Severity] = {
     "R8": "error",
     "R9": "warning",
     "R10": "warning",
+    "R11": "error",
 }
 RULE_TITLES: dict[str, str] = {
     "R1": "表三 每行：总计 = 自然人 + 法人或其他组织各列",
@@ -36,6 +37,7 @@ RULE_TITLES: dict[str, str] = {
     "R8": "每个单元格为非负整数（收费为非负小数），无空白或“/”",
     "R9": "第六部分说明信息处理费；第五部分不为空",
     "R10": "每个字符都有已安装的字体可以显示（否则 PDF 印成方框）",
+    "R11": "表三/表四 手填数字与台账、案件登记计算结果一致（报告采用台账数字）",
 }
 
 

@@ -1,4 +1,4 @@
-"""The rule registry and :func:`check_report`, which runs R1–R10 on one agency-year."""
+"""The rule registry and :func:`check_report`, which runs R1–R11 on one agency-year."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from .cells import rule_r8
 from .cross_year import rule_r5, rule_r6
 from .finding import Finding
 from .glyphs import rule_r10
+from .ledger import rule_r11
 from .narrative import rule_r7
 from .sections import rule_r9
 from .table3 import rule_r1, rule_r2, rule_r3
@@ -25,6 +26,7 @@ RULES: dict[str, Callable[[Report, Report | None], list[Finding]]] = {
     "R8": rule_r8,
     "R9": rule_r9,
     "R10": rule_r10,
+    "R11": rule_r11,
 }
 TABLE_RULES = ("R1", "R2", "R3", "R4")
 

@@ -1,7 +1,7 @@
 """``reportkit``: a thin command line over the library.
 
 Each command (one module here: ``check`` — check, export, schema; ``run``; ``batch``;
-``importing`` — import; ``demo``; ``compare``) parses its arguments and calls one library
+``importing`` — import; ``demo``; ``compare``; ``ledger`` — ledger template) parses its arguments and calls one library
 function; library errors become one ``Error: …`` line on stderr and an exit code (0 ok, 1 rule
 error or failed render, 2 unusable input, 3 import with uncertain cells). Nothing else lives here.
 
@@ -28,7 +28,7 @@ EXIT_OK, EXIT_RULES, EXIT_INPUT, EXIT_UNCERTAIN = 0, 1, 2, 3
 EXIT_BUG = 70  # EX_SOFTWARE: reportkit itself failed
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 
-COMMAND_MODULES = ("check", "run", "batch", "importing", "demo", "compare")
+COMMAND_MODULES = ("check", "run", "batch", "importing", "demo", "compare", "ledger")
 
 Command = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, tuple[Callable[[argparse._SubParsersAction[Any]], None], Command]] = {}
@@ -44,6 +44,12 @@ def command(
         return fn
 
     return register
+
+
+def print_error(err: ReportkitError) -> None:
+    """``Error: …`` on stderr, one line per problem (a ledger may have many)."""
+    for line in err.lines():
+        print(f"Error: {line}", file=sys.stderr)
 
 
 def _print_json(data: Any) -> None:
@@ -88,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with sigterm_as_interrupt():
             return fn(args)
     except ReportkitError as err:
-        print(f"Error: {err}", file=sys.stderr)
+        print_error(err)
         return EXIT_INPUT
     except KeyboardInterrupt as err:
         quiet_abandoned_work()

@@ -12,13 +12,15 @@ from ..checks import Finding, check_report, has_errors
 from ..errors import ReportkitError
 from ..model.export import normalized
 from ..model.params import load_previous, load_report
-from . import EXIT_INPUT, EXIT_OK, EXIT_RULES, _print_json, command
+from . import EXIT_INPUT, EXIT_OK, EXIT_RULES, _print_json, command, print_error
 
 # ---------------------------------------------------------------- check
 
 
 def _setup_check(sub: argparse._SubParsersAction[Any]) -> None:
-    p = sub.add_parser("check", help="validate params files and run the checks R1–R10")
+    p = sub.add_parser(
+        "check", help="validate params files (and their ledgers) and run the checks R1–R11"
+    )
     p.add_argument("params", nargs="+", type=Path, help="params/<agency-id>/<year>.yaml files")
     p.add_argument("--json", action="store_true", help="print the tables and findings as JSON")
 
@@ -33,9 +35,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             report = load_report(path)
             previous = load_previous(path, report)
         except ReportkitError as err:
-            print(f"Error: {err}", file=sys.stderr)
+            print_error(err)
             if args.json:
-                results.append({"params": str(path), "error": str(err)})
+                results.append({"params": str(path), "error": str(err), "errors": err.lines()})
             worst = EXIT_INPUT
             continue
         findings = check_report(report, previous)

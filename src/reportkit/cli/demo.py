@@ -52,11 +52,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     years = parse_years(args.years)
     result = write(args.output, args.agencies, years, args.seed, force=args.force)
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
-    same = f"; {len(result.unchanged)} already up to date" if result.unchanged else ""
-    files = "file" if len(result.written) == 1 else "files"
+    params = [p for p in result.written if p.suffix == ".yaml"]
+    ledgers = len(result.written) - len(params)
+    unchanged = sum(p.suffix == ".yaml" for p in result.unchanged)
+    same = f"; {unchanged} already up to date" if unchanged else ""
+    files = "file" if len(params) == 1 else "files"
     agencies = "agency" if args.agencies == 1 else "agencies"
+    beside = f", and {ledgers} ledger file{'s' if ledgers > 1 else ''}" if ledgers else ""
     print(
-        f"{len(result.written)} demo params {files} written under {args.output} "
+        f"{len(params)} demo params {files}{beside} written under {args.output} "
         f"({args.agencies} {agencies} × {span}{same})"
     )
     return EXIT_OK

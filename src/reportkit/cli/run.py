@@ -83,4 +83,5 @@ def _print_result(result: RenderResult) -> None:
         seconds = result.timings.get("total", 0.0)
         print(f"rendered {result.agency_id} {result.year} → {result.out_dir} ({seconds:.1f} s)")
         return
-    print(f"Error: {result.message}", file=sys.stderr)
+    for line in result.message.splitlines() or [result.message]:
+        print(f"Error: {line}", file=sys.stderr)  # a ledger's problems: one line each

@@ -9,7 +9,10 @@ Owns:
 - ``tables`` — the seeded tables 二, 三, 四, one consistent history per agency (R1–R6 hold within
   and across years);
 - ``narrative`` — sections 一, 五, 六, stating the tables' counts (R7) and the 信息处理费 (R9);
-- ``district`` — :func:`generate` (``{"<agency-id>/<year>.yaml": text}``) and :func:`write`
+- ``ledgers`` — the two agencies that compute 表三/表四 from their records (an XLSX and a CSV
+  依申请公开台账, CSV case registers): rows drawn to give back the seeded 表三 exactly;
+- ``district`` — :func:`generate` (``{"<agency-id>/<year>.yaml": text}``, and the ledger
+  files as bytes) and :func:`write`
   (into a params folder, atomically, refusing to overwrite a differing file without ``force``).
 
 The defaults — 7 agencies × 2022–2024, ``seed=None`` — reproduce the bundled
@@ -33,6 +36,7 @@ from .district import (
     check_years,
     district,
     generate,
+    params_files,
     parse_years,
     write,
 )
@@ -53,6 +57,7 @@ __all__ = [
     "check_years",
     "district",
     "generate",
+    "params_files",
     "parse_years",
     "write",
 ]

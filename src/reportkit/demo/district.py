@@ -17,10 +17,11 @@ from typing import Any
 
 from ..errors import UsageError
 from ..model import dump_report, parse_report
+from .ledgers import LEDGER_AGENCIES, agency_ledgers
 from .narrative import other_matters, overview, problems
 from .profiles import Agency, handwritten
 from .synth import MAX_AGENCIES, synthesized
-from .tables import EARLIEST_YEAR, YearTables, history, seeded
+from .tables import EARLIEST_YEAR, FIRST_YEAR, YearTables, history, seeded
 
 DEFAULT_AGENCIES = 7
 DEFAULT_YEARS: tuple[int, ...] = (2022, 2023, 2024)
@@ -132,7 +133,10 @@ def agency_year(
         requests["new"][6] += BROKEN_OVERSTATEMENT
         tables = dataclasses.replace(tables, requests=requests)
     month = "3" if agency.government else "1"
+    plan = LEDGER_AGENCIES.get(agency.id)
+    sources = {"ledger": plan.ledger, "case_register": plan.register} if plan else {}
     return {
+        **sources,
         "agency": {"id": agency.id, "name": agency.name, "region": REGION},
         "year": year,
         "format": "2021",
@@ -149,31 +153,61 @@ def agency_year(
     }
 
 
+def _tables(
+    agency: Agency, wanted: tuple[int, ...], seed: int | None
+) -> tuple[list[YearTables], dict[str, bytes]]:
+    """The agency's tables of the ``wanted`` years, and its ledger files (name → bytes) when it
+    keeps ledgers (:data:`~reportkit.demo.ledgers.LEDGER_AGENCIES`): its table 四 is then what
+    its case register gives."""
+    plan = LEDGER_AGENCIES.get(agency.id)
+    if plan is None:
+        return history(agency, wanted, seed), {}
+    start = EARLIEST_YEAR if wanted[0] < FIRST_YEAR else FIRST_YEAR
+    every = history(agency, range(start, wanted[-1] + 1), seed)
+    made = agency_ledgers(agency, plan, every, every[0].requests["carried_over"][:6], seed)
+    tables = [
+        dataclasses.replace(t, review_litigation=made.review[t.year])
+        for t in every
+        if t.year in wanted
+    ]
+    return tables, made.files
+
+
 def generate(
     agencies: int = DEFAULT_AGENCIES,
     years: Iterable[int] = DEFAULT_YEARS,
     seed: int | None = None,
-) -> dict[str, str]:
-    """The demo district as ``{"<agency-id>/<year>.yaml": params-file text}``.
+) -> dict[str, str | bytes]:
+    """The demo district as ``{"<agency-id>/<year>.yaml": params-file text}``, plus the ledger
+    files (``{"<agency-id>/ledger.xlsx": bytes}`` …) of the agencies that keep them.
 
-    Every file is validated (:func:`reportkit.model.parse_report`), marked ``demo: true`` and
-    starts with the schema comment for ``params/<agency-id>/`` and the demo header. ``seed=None``
+    Every params file is validated (:func:`reportkit.model.parse_report`), marked
+    ``demo: true`` and starts with the schema comment for ``params/<agency-id>/`` and the demo
+    header; an agency with ledgers references them instead of typing 表三 and 表四. ``seed=None``
     is the bundled district; another seed changes every number (not the agencies' texts).
     Raises :class:`~reportkit.errors.UsageError` for an unusable ``agencies`` or ``years``.
     """
     wanted = check_years(years)
-    files: dict[str, str] = {}
+    files: dict[str, str | bytes] = {}
     for position, agency in enumerate(district(agencies, seed)):
-        for tables in history(agency, wanted, seed):
+        tables_of_years, ledger_files = _tables(agency, wanted, seed)
+        for tables in tables_of_years:
             name = f"{agency.id}/{tables.year}"
-            report = parse_report(agency_year(agency, position, tables, seed), name)
+            data = agency_year(agency, position, tables, seed)
+            report = parse_report(data, name, sources=False)
             header = HEADER
             if (agency.id, tables.year) == BROKEN:
                 header += "\n" + BROKEN_HEADER.format(
                     n=BROKEN_OVERSTATEMENT, next_year=tables.year + 1
                 )
             files[f"{name}.yaml"] = dump_report(report, SCHEMA_REF, header)
+        files.update({f"{agency.id}/{n}": data for n, data in sorted(ledger_files.items())})
     return files
+
+
+def params_files(files: dict[str, str | bytes]) -> dict[str, str]:
+    """The params files (``*.yaml``) of :func:`generate`'s output."""
+    return {n: t for n, t in files.items() if n.endswith(".yaml") and isinstance(t, str)}
 
 
 @dataclasses.dataclass
@@ -227,9 +261,9 @@ def write(
     result = Written()
     todo: list[tuple[Path, bytes]] = []
     differing: list[Path] = []
-    for name, text in generate(agencies, years, seed).items():
+    for name, content in generate(agencies, years, seed).items():
         path = root / name
-        data = text.encode("utf-8")
+        data = content.encode("utf-8") if isinstance(content, str) else content
         existing = _existing(path)
         if existing == data:
             result.unchanged.append(path)

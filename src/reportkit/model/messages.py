@@ -142,12 +142,15 @@ def _message_for(errors: list[dict[str, Any]], path: str, data: Any) -> ParamsEr
     if "missing" in kinds:
         name = SECTION_NAMES.get(str(loc[-1]), repr(str(loc[-1]))) if len(loc) == 1 else None
         what = name or f"key {str(loc[-1])!r}"
-        return ParamsError(
-            path,
-            f"{what} is missing",
-            field=field,
-            fix="add it (params/xigong-education/2024.yaml shows every section)",
-        )
+        fix = "add it (params/xigong-education/2024.yaml shows every section)"
+        if loc in (("requests",), ("review_litigation",)):
+            ref = (
+                "ledger: 依申请公开台账.xlsx"
+                if loc == ("requests",)
+                else "case_register: 案件登记.xlsx"
+            )
+            fix = f"type the table, or compute it from the office's records with {ref} (`reportkit ledger template` writes one)"
+        return ParamsError(path, f"{what} is missing", field=field, fix=fix)
     if isinstance(value, OddNumber) and not any(k.startswith("string_") for k in kinds):
         return ParamsError(
             path, f"{_describe(value)} {value.problem}", field=field, value=value, fix=value.fix

@@ -16,16 +16,26 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import ParamsError
+from . import labels as L
+from .ledger.sources import TableSources, load_sources, reference
 from .messages import translate
-from .report import Report
+from .report import Report, Requests, ReviewLitigation
 from .yamlfile import dump_yaml, read_yaml
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema={}"
 SCHEMA_FILENAME = "params.schema.json"
 
 
-def parse_report(data: Any, path: str = "<params>") -> Report:
-    """Validate already-parsed params data into a :class:`Report`."""
+def parse_report(data: Any, path: str = "<params>", *, sources: bool = True) -> Report:
+    """Validate already-parsed params data into a :class:`Report`.
+
+    When the data references a ``ledger`` or ``case_register`` (paths relative to the folder
+    of ``path``) and ``sources`` is true, 表三/表四 are computed from those files for the year
+    (:mod:`reportkit.model.ledger`); numbers typed beside them are validated, kept in
+    :attr:`Report.sources` for rule R11, and replaced by the computed ones. Raises
+    :class:`~reportkit.errors.ParamsError`, or :class:`~reportkit.errors.LedgerError` with
+    every problem of the referenced files.
+    """
     if data is None:
         raise ParamsError(path, "is empty", fix="a params file is a YAML mapping")
     if not isinstance(data, dict):
@@ -36,10 +46,50 @@ def parse_report(data: Any, path: str = "<params>") -> Report:
             fix="a params file is a mapping with keys agency, year, overview, proactive, "
             "requests, review_litigation, problems, other_matters",
         )
+    found = _table_sources(data, path) if sources else None
+    if found is None:
+        return _validate(data, path)
+    typed = {k: data.get(k) for k in ("requests", "review_litigation")}
+    filled = dict(data)
+    if found.ledger is not None and typed["requests"] is None:
+        filled["requests"] = found.ledger.view.rows
+    if found.register is not None and typed["review_litigation"] is None:
+        filled["review_litigation"] = found.register.view.rows
+    report = _validate(filled, path)
+    typed_requests = typed_review = None
+    if found.ledger is not None:
+        if typed["requests"] is not None:
+            typed_requests = _rows(report.requests, L.request_row_keys(report.format))
+        report.requests = Requests.model_validate(found.ledger.view.rows)
+    if found.register is not None:
+        if typed["review_litigation"] is not None:
+            typed_review = _rows(report.review_litigation, tuple(L.REVIEW_GROUPS))
+        report.review_litigation = ReviewLitigation.model_validate(found.register.view.rows)
+    report._sources = TableSources(found.ledger, found.register, typed_requests, typed_review)
+    return report
+
+
+def _validate(data: dict[str, Any], path: str) -> Report:
     try:
         return Report.model_validate(data)
     except ValidationError as err:
         raise translate(err, path, data) from None
+
+
+def _rows(table: Requests | ReviewLitigation, keys: tuple[str, ...]) -> dict[str, list[Any]]:
+    return {key: list(getattr(table, key)) for key in keys}
+
+
+def _table_sources(data: dict[str, Any], path: str) -> TableSources | None:
+    """The ledger files ``data`` references, read for its year; None when there are none (or
+    when the year, format or reference is not usable yet: validation then reports it)."""
+    refs = [reference(data.get(key)) for key in ("ledger", "case_register")]
+    if not any(refs):
+        return None
+    year, fmt = data.get("year"), data.get("format", "2021")
+    if isinstance(year, bool) or not isinstance(year, int) or fmt not in L.FORMATS:
+        return None
+    return load_sources(data, Path(path).parent, year, fmt)
 
 
 def load_report(path: str | Path) -> Report:
@@ -99,7 +149,15 @@ def report_data(report: Report) -> dict[str, Any]:
         data["agency"].pop("region")
     if not data.get("uncertain"):
         data.pop("uncertain", None)
-    requests = data["requests"]
+    # tables computed from a ledger are not written back: the file is their source
+    for ref, table in (("ledger", "requests"), ("case_register", "review_litigation")):
+        if data.get(ref) is None:
+            data.pop(ref, None)
+        else:
+            data.pop(table, None)
+            if isinstance(data[ref], dict) and data[ref].get("sheet") is None:
+                data[ref] = data[ref]["file"]
+    requests = data.get("requests", {})
     for key in [k for k, v in requests.items() if v is None]:
         requests.pop(key)
     for section in ("overview", "problems"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     Tag,
     field_validator,
     model_validator,
@@ -27,6 +28,9 @@ from pydantic import (
 from . import labels as L
 from .labels import Format
 from .numbers import FEE_10K_YUAN_PLACES, FEE_YUAN_PLACES, MAX_AMOUNT, MAX_COUNT, no_negative_zero
+
+if TYPE_CHECKING:
+    from .ledger.sources import TableSources
 
 AGENCY_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 
@@ -311,6 +315,22 @@ class ReviewLitigation(_Strict):
         return list(getattr(self, key))
 
 
+class LedgerFile(_Strict):
+    """A ledger in a workbook of several sheets: the file and the sheet to read."""
+
+    file: Annotated[str, Field(min_length=1, description="path relative to the params file")]
+    sheet: str | None = Field(
+        default=None,
+        description="the worksheet; default: 台账 / 案件登记, else the first that fits",
+    )
+
+
+LedgerRef = Annotated[
+    Annotated[str, Field(min_length=1)] | LedgerFile,
+    Field(description="a .csv or .xlsx file, relative to the params file (or {file, sheet})"),
+]
+
+
 # ---------------------------------------------------------------- sections 五, 六
 
 
@@ -371,7 +391,17 @@ class Report(_Strict):
     )
     overview: Overview
     proactive: ProactiveTable
+    ledger: LedgerRef | None = Field(
+        default=None,
+        description="依申请公开台账 (columns 编号, 收到日期, 申请人类型, 办理结果, 办结日期): 表三 is "
+        "computed from it and requests may be left out; typed requests are checked against it (R11)",
+    )
     requests: Requests
+    case_register: LedgerRef | None = Field(
+        default=None,
+        description="行政复议、行政诉讼案件登记 (columns 编号, 类别, 收到日期, 结果, 办结日期): 表四 is "
+        "computed from it and review_litigation may be left out (R11 as for ledger)",
+    )
     review_litigation: ReviewLitigation
     problems: Problems
     other_matters: OtherMatters
@@ -379,6 +409,7 @@ class Report(_Strict):
         default_factory=list,
         description="cells that import could not read with certainty; verify and remove",
     )
+    _sources: TableSources | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _format_consistency(self) -> Report:
@@ -414,6 +445,11 @@ class Report(_Strict):
             rows = [req.row(k) for k in L.result_row_keys(self.format)]
             req.total = [_computed_total([r[i] for r in rows]) for i in range(7)]
         return self
+
+    @property
+    def sources(self) -> TableSources | None:
+        """Where 表三/表四 were computed from (ledger files), when the params file says so."""
+        return self._sources
 
     @property
     def display_title(self) -> str:

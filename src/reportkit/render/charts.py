@@ -85,6 +85,14 @@ def outcome_values(report: Report) -> list[tuple[str, int]]:
     return list(out.items())
 
 
+def monthly_values(report: Report) -> list[tuple[str, int]] | None:
+    """一、本年新收 by month of 收到日期 — only when 表三 is computed from a ledger (else None)."""
+    sources = report.sources
+    if sources is None or sources.ledger is None or not sources.ledger.view.monthly:
+        return None
+    return [(f"{m}月", n) for m, n in enumerate(sources.ledger.view.monthly, start=1)]
+
+
 def yearly_values(report: Report, history: Sequence[Report]) -> dict[int, dict[str, int]]:
     """Per year (earlier years of ``history`` and this one): the series of the 历年 chart."""
     years = {r.year: r for r in history if r.year < report.year}
@@ -177,6 +185,33 @@ def outcome_figure(report: Report) -> Figure:
     return _frozen(fig)
 
 
+def monthly_figure(report: Report) -> Figure:
+    """每月收到申请: 一、本年新收 by month of 收到日期 (needs a ledger: see :func:`monthly_values`)."""
+    items = monthly_values(report)
+    if items is None:
+        raise ValueError("a monthly chart needs 表三 computed from a ledger (report.sources)")
+    from matplotlib.ticker import MaxNLocator
+
+    total = sum(v for _, v in items)
+    fig = _figure(2.4)
+    ax = fig.add_subplot()
+    positions = list(range(len(items)))
+    values = [v for _, v in items]
+    ax.bar(positions, values, color=NATURAL_COLOR, width=0.6)
+    ax.set_xticks(positions, [name for name, _ in items], fontsize=8)
+    top = max(values)
+    ax.set_ylim(0, top * 1.2 if top else 1)
+    for pos, value in zip(positions, values, strict=True):
+        if value:
+            ax.text(pos, value, str(value), ha="center", va="bottom", fontsize=7)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_title(f"每月收到申请（本年新收{total}件，按收到日期）", fontsize=11)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    return _frozen(fig)
+
+
 def yoy_figure(report: Report, history: Sequence[Report]) -> Figure:
     """历年情况: new requests, 予以公开, 行政复议 and 行政诉讼 per year (needs earlier years)."""
     series = yearly_values(report, history)
@@ -216,11 +251,14 @@ def yoy_figure(report: Report, history: Sequence[Report]) -> Figure:
 
 
 def report_charts(report: Report, history: Sequence[Report] = ()) -> list[Chart]:
-    """Every chart of the 图解 block, in printed order (历年 only when earlier years exist)."""
+    """Every chart of the 图解 block, in printed order (每月 only when 表三 comes from a ledger,
+    历年 only when earlier years exist)."""
     charts = [
         Chart("applicants", "申请人构成", applicant_mix_figure(report)),
         Chart("outcomes", "办理结果", outcome_figure(report)),
     ]
+    if monthly_values(report) is not None:
+        charts.append(Chart("months", "每月收到申请", monthly_figure(report)))
     if any(r.year < report.year for r in history):
         charts.append(Chart("years", "历年情况", yoy_figure(report, history)))
     return charts
@@ -268,6 +306,8 @@ def figure_block(report: Report, history: Sequence[Report] = ()) -> tuple[list[C
             Chart("applicants", "申请人构成", applicant_mix_figure(report)),
             Chart("outcomes", "办理结果", outcome_figure(report)),
         ]
+        if monthly_values(report) is not None:
+            charts.append(Chart("months", "每月收到申请", monthly_figure(report)))
     if any(r.year < report.year for r in history):
         charts.append(Chart("years", "历年情况", yoy_figure(report, history)))
     return charts, f"{NO_REQUESTS}。" if nothing else ""

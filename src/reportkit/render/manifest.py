@@ -60,12 +60,16 @@ def build_manifest(
     timings: Mapping[str, float] | None = None,
     strict: bool = False,
     versions: Mapping[str, str] | None = None,
+    sources: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The manifest of one render as plain JSON data.
 
     ``notebooks`` maps section stems to the notebooks that were run, ``outputs`` names the
     produced files (hashed here), ``history`` lists every earlier-year params file read,
     ``docx_template`` is the office's Word template ``report.docx`` was made with (if any).
+    ``sources`` are the ledger files 表三/表四 were computed from
+    (:meth:`reportkit.model.ledger.SourceFile.as_json`: path, sheet, sha256 of the version
+    read, the year's digest and counts — never a cell of the file).
     """
     return {
         "agency": dict(agency),
@@ -76,6 +80,7 @@ def build_manifest(
         "params": file_entry(params),
         "previous_year": file_entry(previous) if previous else None,
         "history": [file_entry(p) for p in history],
+        "sources": [dict(s) for s in sources],
         "notebooks": {stem: file_entry(p) for stem, p in (notebooks or {}).items()},
         "template": [file_entry(p) for p in template_files],
         "docx_template": file_entry(docx_template) if docx_template else None,

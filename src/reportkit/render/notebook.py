@@ -1,4 +1,5 @@
-"""Helpers the section notebooks call: load with overrides, this section's findings.
+"""Helpers the section notebooks call: load with overrides, this section's findings, and where
+the tables came from (a ledger's provenance).
 
 The notebooks under ``notebooks/`` stay thin (load, check, show table, show chart, write text);
 what they need beyond the document pieces of :mod:`reportkit.sections` lives here.
@@ -12,7 +13,10 @@ from pathlib import Path
 
 from ..checks import Finding, check_report
 from ..errors import ParameterError
+from ..model import Report
 from ..model.inputs import Inputs, load_inputs
+from ..model.ledger import TITLES, Kind, SourceFile
+from ..model.ledger.vocabulary import TABLES
 from .templating import part_macro
 
 _PREFIX_SECTION = {
@@ -96,10 +100,81 @@ def section_of(finding: Finding) -> int:
 
 
 def section_findings(inputs: Inputs, section: int) -> list[Finding]:
-    """The findings (勾稽 R1–R9, glyph coverage R10) about ``section``."""
+    """The findings (R1–R11) about ``section``."""
     return [f for f in check_report(inputs.report, inputs.previous) if section_of(f) == section]
 
 
 def findings_html(findings: Sequence[Finding] | Iterable[Finding]) -> str:
     """A short list of findings for the analyst (not part of the published report)."""
     return str(part_macro("sections.html.j2", "findings")(list(findings)))
+
+
+_SOURCE_COLUMNS = {
+    "ledger": (
+        "使用：本年新收",
+        "使用：上年结转",
+        "其中本年办结",
+        "其中结转下年度",
+        "未使用：以前年度已办结",
+    ),
+    "register": (
+        "使用：本年审结",
+        "使用：年末尚未审结",
+        "其中本年收到",
+        "未使用：以前年度已审结",
+    ),
+}
+
+
+def _source_values(file: SourceFile) -> list[int]:
+    view = file.view
+    if file.kind == "ledger":
+        return [
+            view.used["received"],
+            view.used["carried_over"],
+            view.rows["total"][-1],
+            view.rows["carried_forward"][-1],
+            view.ignored["finished_before"],
+        ]
+    return [
+        view.used["concluded"],
+        view.used["pending"],
+        view.used["received"],
+        view.ignored["finished_before"],
+    ]
+
+
+def sources_html(inputs: Inputs, kind: Kind) -> str:
+    """Where 表三 (``kind="ledger"``) or 表四 (``"register"``) came from, for the analyst.
+
+    The file and the sha256 of the version read, then for this year and each earlier year
+    computed from a file of the same kind: the rows used (and why) and the rows not used.
+    Counts only — no cell of the file is shown. Not part of the published report.
+    """
+    report = inputs.report
+
+    def of(r: Report) -> SourceFile | None:
+        found = r.sources
+        if found is None:
+            return None
+        return found.ledger if kind == "ledger" else found.register
+
+    file = of(report)
+    sources = report.sources
+    typed = sources is not None and (
+        (sources.typed_requests if kind == "ledger" else sources.typed_review) is not None
+    )
+    years = [
+        {"year": r.year, "values": _source_values(f)}
+        for r in (*inputs.history, report)
+        if (f := of(r)) is not None
+    ]
+    later = (
+        f"收到日期晚于{report.year}年12月31日的各行属于以后年度，不计入本年；"
+        f"表中各数均由文件计算，未显示任何单元格内容。"
+    )
+    return str(
+        part_macro("sources.html.j2", "sources")(
+            TABLES[kind], TITLES[kind], file, years, _SOURCE_COLUMNS[kind], later, typed
+        )
+    )

@@ -249,6 +249,7 @@ def _render(
             findings=findings,
             timings=clock.total(),
             strict=strict,
+            sources=[f.as_json() for f in report.sources.files()] if report.sources else (),
         )
         (work / MANIFEST_NAME).write_text(manifest_text(data), encoding="utf-8")
 
