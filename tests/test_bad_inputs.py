@@ -31,18 +31,42 @@ SEED = SEED_PARAMS.read_text(encoding="utf-8")
 def test_the_corpus_is_large_and_covers_every_kind() -> None:
     assert len(CASES) >= 60
     kinds = {case["kind"] for case in CASES}
-    assert kinds >= {"params", "import", "notebook"}
+    assert kinds >= {"params", "import", "notebook", "ledger"}
     ids = [case["id"] for case in CASES]
     assert len(set(ids)) == len(ids)
     named = {str(p.relative_to(BAD)) for p in BAD.rglob("*") if p.is_file()}
     used = {case["file"] for case in CASES if "file" in case}
-    siblings = {f for f in named if f.rsplit("/", 1)[0] in {u.rsplit("/", 1)[0] for u in used}}
+    folders = {u.rsplit("/", 1)[0] for u in used if u.count("/") > 1}
+    siblings = {f for f in named if f.rsplit("/", 1)[0] in folders}
     assert named - {"cases.yaml", "README.md"} <= used | siblings, "every file is a case"
+
+
+SMALL_LIMIT = 4 * 1024 * 1024  # the size limits of import and ledgers, lowered for the test
+LEDGER_AGENCY = REPO / "params" / "qinghe-public-security"  # a demo agency that keeps a ledger
+
+
+def _ledger_case(case: dict[str, Any], tmp_path: Path) -> tuple[Path, Path]:
+    """The demo agency's params with ``case``'s file as its ledger: (2024.yaml, the ledger)."""
+    folder = tmp_path / "in" / LEDGER_AGENCY.name
+    shutil.copytree(LEDGER_AGENCY, folder)
+    (folder / "ledger.csv").unlink()
+    source = BAD / case["file"] if "file" in case else None
+    ledger = folder / f"ledger{source.suffix if source else '.csv'}"
+    if source is not None:
+        shutil.copyfile(source, ledger)
+    elif case["make"] == "huge":
+        with ledger.open("wb") as handle:
+            handle.truncate(SMALL_LIMIT + 1)
+    for path in folder.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        assert "ledger: ledger.csv" in text
+        path.write_text(text.replace("ledger: ledger.csv", f"ledger: {ledger.name}"), "utf-8")
+    return folder / "2024.yaml", ledger
 
 
 def _materialize(case: dict[str, Any], tmp_path: Path) -> Path:
     """The input file of ``case`` inside ``tmp_path`` (its folder's siblings copied too)."""
-    limit = {"params": 4, "import": 64}.get(case["kind"], 0) * 1024 * 1024
+    limit = SMALL_LIMIT
     if "file" in case:
         source = BAD / case["file"]
         folder = tmp_path / "in" / source.parent.name
@@ -86,6 +110,9 @@ def test_bad_input(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     out = tmp_path / "outputs"
+    if case.get("make") == "huge":  # the same code path, without reading 64 or 256 MB
+        monkeypatch.setattr("reportkit.importer.MAX_BYTES", SMALL_LIMIT)
+        monkeypatch.setattr("reportkit.model.ledger.read.MAX_BYTES", SMALL_LIMIT)
     if case["kind"] == "notebook":
         value = case["params_path"]
         if isinstance(value, str) and value.startswith("@"):
@@ -97,6 +124,13 @@ def test_bad_input(
         _one_error_line(line, case, "")
         return
 
+    if case["kind"] == "ledger":
+        path, ledger = _ledger_case(case, tmp_path)
+        for command in (["check", str(path)], ["run", str(path), "--out", str(out)]):
+            assert main(command) == 2
+            _one_error_line(capsys.readouterr().err, case, str(ledger))
+        assert not out.exists(), "nothing is written for a bad input"
+        return
     path = _materialize(case, tmp_path)
     if case["kind"] == "params":
         assert main(["check", str(path)]) == 2
@@ -238,3 +272,35 @@ def test_fuzzed_seed_text_mutations(tmp_path: Path) -> None:
             assert str(err).startswith(f"{path}: "), err
             outcomes["refused"] += 1
     assert outcomes["refused"] > 50 and outcomes["valid"] > 0, outcomes
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.integers(min_value=-(10**30), max_value=10**30),
+        st.decimals(allow_nan=False, allow_infinity=True),
+        st.text(alphabet="0123456789.-/年月日:_xe ", max_size=14),
+    )
+)
+def test_any_ledger_date_cell_is_a_date_or_refused(value: object) -> None:
+    """Whatever number or text sits in a ledger's date column: a plausible date, or None."""
+    import datetime as dt
+
+    from reportkit.model.ledger.dates import EARLIEST, LATEST, parse_date
+
+    parsed = parse_date(value)
+    assert parsed is None or (isinstance(parsed, dt.date) and EARLIEST <= parsed <= LATEST)
+
+
+def test_a_ledger_without_header_never_shows_its_first_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first data row of a ledger holds names and phone numbers: no message may show it."""
+    path, ledger = _ledger_case({"kind": "ledger", "file": "ledger/empty.csv"}, tmp_path)
+    ledger.write_text(
+        "2024-001,2024-01-05,自然人,张三丰,13912345678,查询低保,予以公开,2024-01-20\n",
+        encoding="utf-8",
+    )
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "no header row" in err and "张三丰" not in err and "13912345678" not in err

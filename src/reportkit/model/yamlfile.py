@@ -137,8 +137,23 @@ def read_yaml(path: Path) -> Any:
             field=where,
             fix="check indentation and quoting on that line",
         ) from None
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow, e.g. U+001F
+        source = text.lstrip("\ufeff")
+        if _SafeBase is not yaml.SafeLoader:  # LibYAML counts bytes of UTF-8, PyYAML characters
+            before = source.encode("utf-8")[: err.position].decode("utf-8", "ignore")
+        else:
+            before = source[: err.position]
+        line, column = before.count("\n") + 1, len(before.rsplit("\n", 1)[-1]) + 1
+        char = err.character if isinstance(err.character, str) else chr(err.character)
+        raise ParamsError(
+            shown,
+            f"contains the control character U+{ord(char):04X}, which YAML does not allow",
+            field=f"line {line}, column {column}",
+            fix="delete it (it is invisible in most editors; it often comes with pasted text)",
+        ) from None
     except yaml.YAMLError as err:
-        raise ParamsError(shown, f"YAML error: {err}", fix="fix the YAML syntax") from None
+        first = " ".join(str(err).split("\n", 1)[0].split())
+        raise ParamsError(shown, f"YAML error: {first}", fix="fix the YAML syntax") from None
 
 
 class _Dumper(yaml.SafeDumper):
