@@ -26,14 +26,15 @@ from ..model import labels as L
 from .decode import decode_bytes
 from .detect import Title, detect_format, find_title, is_date_line
 from .html import html_to_text, looks_like_html
-from .lines import clean_lines
+from .lines import cjk_key, clean_lines
+from .paragraphs import measure
 from .sections import (
     Sections,
     explode,
     find_sections,
-    is_wrapped,
     read_other,
     read_overview,
+    read_preamble,
     read_problems,
 )
 from .tables import TableRead, read_proactive, read_requests, read_review
@@ -108,14 +109,17 @@ def import_text(
         if all(v is None for v in table.cells.values()):
             notes.append(f"{name}: not found")
 
-    wrapped = is_wrapped(lines)
-    overview = read_overview(sections.text_lines(1), wrapped)
+    one = sections.text_lines(1)
     problems_lines = _problems_lines(sections, review, notes)
-    problems = read_problems(problems_lines, wrapped)
     six = sections.text_lines(6)
     other_lines = _drop_signature(six, agency_name)
+    front = [x for x in sections.preamble if not _in_title(x, title)]
+    layout = measure([*front, *one, *problems_lines, *other_lines])
+    preamble = read_preamble(sections.preamble, layout, title.text if title else None)
+    overview = read_overview(one, layout)
+    problems = read_problems(problems_lines, layout)
     date = _date([*six[len(other_lines) :], *sections.preamble])
-    other, fee_notes = read_other(other_lines, wrapped)
+    other, fee_notes = read_other(other_lines, layout)
     notes.extend(fee_notes)
 
     uncertain = [*proactive.uncertain, *requests.uncertain, *review.uncertain]
@@ -136,6 +140,8 @@ def import_text(
     }
     if title:
         data["title"] = title.text
+    if preamble:
+        data["preamble"] = "".join(p + "\n" for p in preamble)
     if date:
         data["date"] = date
     try:
@@ -176,6 +182,11 @@ def _problems_lines(sections: Sections, review: TableRead, notes: list[str]) -> 
             notes.append("section 五 heading not found: the text after table 四 is read as 五")
             return rest
     return []
+
+
+def _in_title(line: str, title: Title | None) -> bool:
+    key = cjk_key(line)
+    return bool(title and key and key in cjk_key(title.text))
 
 
 def _drop_signature(lines: list[str], agency: str) -> list[str]:

@@ -70,18 +70,30 @@ def is_markdown_rule(line: str) -> bool:
 
 
 def clean_lines(text: str) -> list[str]:
-    """The lines of ``text`` with footers, markdown rules and provenance comments removed.
+    """The lines of ``text`` with page breaks, markdown rules and provenance comments removed.
 
-    The text itself is kept as printed (narrative is imported verbatim); table reading
-    normalizes widths per line with :func:`normalize_width`.
+    A page break is a footer line (``— 4 —``, ``-4-``, ``第 4 页``) or a form feed; it goes,
+    and so do the blank lines around it, since a page break says nothing about where a
+    paragraph ends (the indent or the short last line does). The text itself is kept as
+    printed (narrative is imported verbatim); table reading normalizes widths per line with
+    :func:`normalize_width`.
     """
-    out = []
+    out: list[str] = []
+    after_break = False
     for raw in text.split("\n"):
         line = raw.replace("\r", "").replace("\ufeff", "").rstrip(" \u3000")
-        if line.startswith("# source:"):
+        if line.startswith("# source:") or is_markdown_rule(line):
             continue
-        if is_footer(line) or is_markdown_rule(line):
+        if "\f" in line or is_footer(line):
+            line = "" if is_footer(line) else line.replace("\f", "").rstrip()
+            while out and not out[-1].strip():
+                out.pop()
+            after_break = True
+            if not line.strip():
+                continue
+        if after_break and not line.strip():
             continue
+        after_break = False
         out.append(line)
     return out
 
