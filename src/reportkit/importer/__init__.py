@@ -24,7 +24,7 @@ from ..errors import ReportImportError
 from ..model import Report
 from ..model import labels as L
 from .decode import decode_bytes
-from .detect import Title, detect_format, find_title, is_date_line
+from .detect import FormatChoice, Title, detect_format, find_title, is_date_line
 from .html import html_to_text, looks_like_html
 from .lines import cjk_key, clean_lines
 from .paragraphs import measure
@@ -50,6 +50,7 @@ class ImportResult:
     uncertain: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
+    format_choice: FormatChoice | None = None
 
 
 def import_report(path: Path | str, agency_id: str, year: int | None = None) -> ImportResult:
@@ -98,8 +99,10 @@ def import_text(
 
     t2_lines = sections.text_lines(2)
     t3_lines = sections.text_lines(3)
-    fmt, why = detect_format("\n".join(t2_lines), "\n".join(t3_lines))
-    notes.append(f"format {fmt}: {why}")
+    choice = detect_format("\n".join(t2_lines), "\n".join(t3_lines), year)
+    fmt = choice.format
+    if not choice.conflict:
+        notes.append(choice.line())
 
     proactive = read_proactive(t2_lines, fmt)
     requests = read_requests(t3_lines, fmt)
@@ -152,7 +155,7 @@ def import_text(
         raise ReportImportError(
             source, f"the imported data is not a valid report ({where}: {first['msg']})"
         ) from None
-    return ImportResult(report, uncertain, notes)
+    return ImportResult(report, uncertain, notes, format_choice=choice)
 
 
 def _year(title: Title | None, year: int | None, source: str, notes: list[str]) -> int:

@@ -112,12 +112,17 @@ _LEAD_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.、．]\s*(?=\D)")
 
 @dataclass
 class Field:
-    """One field of a table line: a label, a value, or empty."""
+    """One field of a table line: a label, a value, or empty.
+
+    ``glued``: a number printed against the label before it with no space (``规章000``): the
+    source ran its cells together, so the digits may hold several cells.
+    """
 
     raw: str
     kind: ValueKind
     value: int | Decimal | str | None = None
     note: str = ""
+    glued: bool = False
 
     @property
     def is_value(self) -> bool:
@@ -172,20 +177,28 @@ class Line:
         return [f for f in self.fields if f.kind == "number"]
 
 
-def _split_space_field(text: str) -> list[str]:
-    """A whitespace-separated chunk: numbers become their own fields, words are rejoined."""
+_TOKEN = re.compile(
+    r"[+\-]?\d+(?:\.\d+)?\s*(?:件|条|个)?\s*[（(][^（()）]*[）)]|[+\-]?\d+(?:\.\d+)?|[^\d\s]+"
+)
+
+
+def _split_space_field(text: str) -> list[tuple[str, bool]]:
+    """A whitespace-separated chunk: numbers become their own fields, words are rejoined.
+
+    Each piece comes with ``glued``: a number written against the word before it.
+    """
     text = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", text)
-    tokens = re.findall(
-        r"[+\-]?\d+(?:\.\d+)?\s*(?:件|条|个)?\s*[（(][^（()）]*[）)]|[+\-]?\d+(?:\.\d+)?|[^\d\s]+",
-        text,
-    )
-    out: list[str] = []
-    for tok in tokens:
+    out: list[tuple[str, bool]] = []
+    end = -1
+    for m in _TOKEN.finditer(text):
+        tok = m.group(0)
         is_num = bool(re.match(r"^[+\-]?\d", tok))
-        if out and not is_num and not re.match(r"^[+\-]?\d", out[-1]):
-            out[-1] += tok
+        after_word = bool(out) and not re.match(r"^[+\-]?\d", out[-1][0])
+        if out and not is_num and after_word:
+            out[-1] = (out[-1][0] + tok, False)
         else:
-            out.append(tok)
+            out.append((tok, is_num and after_word and m.start() == end))
+        end = m.end()
     return out
 
 
@@ -206,11 +219,14 @@ def split_line(line: str) -> Line:
             prefix, chunk = chunk[: lead.end()], chunk[lead.end() :]
         parts = _split_space_field(chunk) if chunk else []
         if prefix:
-            if parts and not re.match(r"^[+\-]?\d", parts[0]):
-                parts[0] = prefix + parts[0]
+            if parts and not re.match(r"^[+\-]?\d", parts[0][0]):
+                parts[0] = (prefix + parts[0][0], False)
             else:
-                parts.insert(0, prefix)
-        fields.extend(read_field(p) for p in parts)
+                parts.insert(0, (prefix, False))
+        for part, glued in parts:
+            f = read_field(part)
+            f.glued = glued and f.kind == "number"
+            fields.append(f)
     return Line(line, "space", fields)
 
 
