@@ -27,6 +27,7 @@ from .decode import decode_bytes
 from .detect import FormatChoice, Title, detect_format, find_title, is_date_line
 from .html import html_to_text, looks_like_html
 from .lines import cjk_key, clean_lines
+from .pdf import is_pdf, pdf_to_text
 from .paragraphs import measure
 from .sections import (
     Sections,
@@ -54,7 +55,8 @@ class ImportResult:
 
 
 def import_report(path: Path | str, agency_id: str, year: int | None = None) -> ImportResult:
-    """Read a published report file (UTF-8 or GB18030; text, HTML or pdftotext output)."""
+    """Read a published report file: a PDF, or text (UTF-8 or GB18030) — a web page's text,
+    a saved HTML page, or ``pdftotext`` output with or without ``-layout``."""
     shown = str(path)
     try:
         data = Path(path).read_bytes()
@@ -64,9 +66,16 @@ def import_report(path: Path | str, agency_id: str, year: int | None = None) -> 
         raise ReportImportError(shown, "is a directory — give the report file") from None
     except OSError as err:
         raise ReportImportError(shown, f"cannot be read ({err.strerror})") from None
-    text, encoding = decode_bytes(data, shown)
+    if is_pdf(data):
+        text, encoding = pdf_to_text(data, shown), "pdf"
+    else:
+        text, encoding = decode_bytes(data, shown)
     result = import_text(text, agency_id, year, source=shown)
     result.encoding = encoding
+    if encoding == "pdf":
+        result.notes.insert(
+            0, "read as PDF (tables from the ruling lines, text from the text layer)"
+        )
     return result
 
 
