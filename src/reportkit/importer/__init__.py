@@ -110,8 +110,6 @@ def import_text(
     t3_lines = sections.text_lines(3)
     choice = detect_format("\n".join(t2_lines), "\n".join(t3_lines), year)
     fmt = choice.format
-    if not choice.conflict:
-        notes.append(choice.line())
 
     proactive = read_proactive(t2_lines, fmt)
     requests = read_requests(t3_lines, fmt)

@@ -1,4 +1,4 @@
-"""The narrative parts of a report as HTML: title, sections 一, 五 and 六.
+"""The narrative parts of a report as HTML: title, preamble, sections 一, 五 and 六.
 
 Text is printed as written (one ``<p>`` per non-empty line, HTML-escaped); reportkit only adds
 the official numbering of section 一's items (``（一）主动公开。``). The markup is
@@ -39,6 +39,12 @@ def title_html(report: Report) -> str:
     if report.date:
         meta.append(report.date)
     return _macro("title", title, meta)
+
+
+def preamble_html(report: Report) -> str:
+    """The opening paragraphs between the title and 一、总体情况 ("" when there are none)."""
+    paras = paragraphs(report.preamble)
+    return _macro("preamble", paras) if paras else ""
 
 
 def run_in_heading(number: str, heading: str) -> str:
