@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup, NavigableString, Tag
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from reportkit.model.params import load_report
 from reportkit.render.sections import report_body_html
 
 from .conftest import normalized_narrative
+from .reporttext import browser_text
 
 SEED = load_report(
     Path(__file__).resolve().parents[1] / "params" / "xigong-education" / "2024.yaml"
@@ -101,29 +101,6 @@ def reports(draw: st.DrawFn) -> Report:
     }
     data["other_matters"] = {"text": draw(text)}
     return Report.model_validate(data)
-
-
-def browser_text(html: str) -> str:
-    """What copying the rendered page from a browser gives: one line per paragraph or
-    heading, table rows as their cells joined by tabs (spanned positions not repeated)."""
-    soup = BeautifulSoup(html, "html.parser")
-    lines: list[str] = []
-
-    def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString) or not isinstance(child, Tag):
-                continue
-            if child.name == "table":
-                for tr in child.find_all("tr"):
-                    cells = tr.find_all(["td", "th"])
-                    lines.append("\t".join(c.get_text("").strip() for c in cells))
-            elif child.name in ("p", "h1", "h2", "h3", "h4"):
-                lines.append(child.get_text(""))
-            else:
-                walk(child)
-
-    walk(soup)
-    return "\n".join(lines) + "\n"
 
 
 def _tables(report: Report) -> dict[str, Any]:

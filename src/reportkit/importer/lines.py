@@ -69,6 +69,11 @@ def is_markdown_rule(line: str) -> bool:
     return bool(_MD_RULE.match(line)) and "-" in line
 
 
+def _blank(line: str) -> bool:
+    """An empty line (a table row of empty cells keeps its tabs, and is not one)."""
+    return not line.strip() and "\t" not in line
+
+
 def clean_lines(text: str) -> list[str]:
     """The lines of ``text`` with page breaks, markdown rules and provenance comments removed.
 
@@ -85,13 +90,13 @@ def clean_lines(text: str) -> list[str]:
         if line.startswith("# source:") or is_markdown_rule(line):
             continue
         if "\f" in line or is_footer(line):
-            line = "" if is_footer(line) else line.replace("\f", "").rstrip()
-            while out and not out[-1].strip():
+            line = "" if is_footer(line) else line.replace("\f", "").rstrip(" \u3000")
+            while out and _blank(out[-1]):
                 out.pop()
             after_break = True
-            if not line.strip():
+            if _blank(line):
                 continue
-        if after_break and not line.strip():
+        if after_break and _blank(line):
             continue
         after_break = False
         out.append(line)

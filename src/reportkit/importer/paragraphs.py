@@ -8,8 +8,9 @@ none. :func:`measure` tells the two apart from the whole document's narrative; :
 then starts a paragraph only where the source does:
 
 - a blank line (page breaks are removed before, see :func:`reportkit.importer.lines.clean_lines`),
-  unless the line before stops in the middle of a sentence: a sentence does not end without its
-  stop, so the blank is a page break an extraction left behind;
+  unless the line before is long and stops in the middle of a sentence and the line after is not
+  indented: a sentence does not end without its stop, so the blank is a page break an
+  extraction (OCR) left behind;
 - an indented line, when the text indents paragraph starts and not their continuations;
 - a heading (``一、总体情况``, a markdown ``#`` heading) or a list item (``（一）``, ``1.``,
   ``- ``) after a line that can end a paragraph;
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import statistics
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -100,6 +102,15 @@ def is_marker(text: str) -> bool:
     return bool(_MARKER.match(text))
 
 
+def ends_sentence(text: str) -> bool:
+    """``text`` ends a sentence: a stop, perhaps followed by closing quotes or brackets.
+
+    ``（含上年结转 3 件）`` does not: a bracket closes a phrase, not the sentence.
+    """
+    body = text.rstrip().rstrip("”」』’）)》】] ")
+    return body.endswith(("。", "：", ":", "；", ";", "！", "!", "？", "?", "…"))
+
+
 def is_subheading(text: str) -> bool:
     """A numbered heading on a line of its own: ``（一）主要问题`` (a marker, no sentence)."""
     body = text.strip()
@@ -163,28 +174,31 @@ def measure(lines: Sequence[str]) -> Layout:
     if len(prose) < 2:
         return Layout()
     base = min(indent_of(ln) for ln in prose)
-    widths = sorted(indent_of(ln) + em_width(ln.strip()) for ln in prose)
-    full = widths[min(len(widths) - 1, int(len(widths) * 0.75))]
-    lengths = Counter(len(ln.strip()) for ln in prose if em_width(ln.strip()) >= 0.6 * full)
-    full_chars = max(lengths.most_common(), key=lambda kv: (kv[1], kv[0]))[0] if lengths else 0
-    probe = Layout(True, False, base, full, full_chars)
-    at_full = [ln for ln in prose if probe.at_full(ln)]
-    open_full = [ln for ln in at_full if not ln.strip().endswith(END_STOPS)]
-    # a line that reaches the full width mid-sentence and goes on in a plain line below
-    pairs = sum(
-        _prose(prev)
+    probe = Layout(True, False, base)
+    # lines that go on in a plain line below, mid-sentence: where wrapping would break
+    going_on = [
+        prev
+        for prev, line in itertools.pairwise(lines)
+        if _prose(prev)
         and _prose(line)
         and not is_heading(prev)
         and not is_heading(line)
         and not is_marker(line)
         and not probe.is_indented(line)
-        and probe.at_full(prev)
-        and not prev.strip().endswith(END_STOPS)
+        and not ends_sentence(prev)
         and not is_subheading(prev)
-        for prev, line in itertools.pairwise(lines)
-    )
+    ]
+    if not going_on:
+        return Layout()
+    full = statistics.median(probe.width(ln) for ln in going_on)
+    lengths = Counter(len(ln.strip()) for ln in going_on)
+    full_chars = max(lengths.most_common(), key=lambda kv: (kv[1], kv[0]))[0]
+    probe = Layout(True, False, base, full, full_chars)
+    pairs = sum(probe.at_full(ln) for ln in going_on)
     if full < MIN_FULL or not pairs:
         return Layout()
+    at_full = [ln for ln in prose if probe.at_full(ln)]
+    open_full = [ln for ln in at_full if not ends_sentence(ln)]
     by_width = (
         pairs >= MIN_PAIRS
         and len(at_full) >= FULL_SHARE * len(prose)
@@ -247,7 +261,7 @@ def starts_paragraph(
         return True
     indented = layout.indented and layout.is_indented(line)
     if gap:
-        return indented or is_marker(line) or not _mid_sentence(prev)
+        return indented or indent_of(line) >= INDENT or is_marker(line) or not _mid_sentence(prev)
     if not layout.wrapped or indented:
         return True
     if is_marker(line) and _can_end(prev, line, layout):

@@ -26,6 +26,7 @@ TITLES: dict[int, str] = {
 _HEADING = {
     n: re.compile(rf"^\s*(?:#+\s*)?{_NUM}(?:{title})\s*[。：:]?\s*$") for n, title in TITLES.items()
 }
+_NUM_START = re.compile(rf"^\s*(?:#+\s*)?{_NUM}")
 _INLINE_HEADING = re.compile(rf"(?<!第)({_NUM}(?:{'|'.join(TITLES.values())}))")
 _RUN_IN_HEADING = re.compile(
     rf"^(\s*(?:#+\s*)?{_NUM}(?:{'|'.join(TITLES.values())}))\s*[。：:]?\s*(\S.*)$"
@@ -38,12 +39,39 @@ _ITEM_WORDS = re.compile(
 LONG_LINE = 400
 
 
+def _is_heading_line(line: str) -> bool:
+    return any(h.match(line) for h in _HEADING.values())
+
+
+def _rejoin_headings(lines: list[str]) -> list[str]:
+    """A section heading wrapped over two lines (a narrow page) back on one line."""
+    out: list[str] = []
+    skip = False
+    for i, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if (
+            _NUM_START.match(line)
+            and nxt.strip()
+            and "\t" not in line + nxt
+            and not _is_heading_line(line)
+            and _is_heading_line(line.rstrip() + nxt.strip())
+        ):
+            out.append(line.rstrip() + nxt.strip())
+            skip = True
+            continue
+        out.append(line)
+    return out
+
+
 def explode(lines: list[str]) -> list[str]:
     """Put section headings on lines of their own: a heading followed by text on its line
     (``一、总体情况。2024年…``), and the headings and （一）… items of a page flattened to one
     long line."""
     out: list[str] = []
-    for line in lines:
+    for line in _rejoin_headings(lines):
         run_in = _RUN_IN_HEADING.match(line)
         if run_in and "\t" not in line:
             out.extend([run_in.group(1), run_in.group(2)])

@@ -30,7 +30,11 @@ class TableRead:
     end: int | None = None  # index of the line after the table's last data line
 
     def put(self, path: str, value: CellValue, certain: bool) -> None:
-        """Record one cell."""
+        """Record one cell. A negative number where only a count fits (every column but
+        本年增/减) cannot be the cell's value: it is left blank and flagged."""
+        if isinstance(value, int) and value < 0 and not path.endswith(".change"):
+            self.notes.append(f"{path}: {value} is negative, which a count cannot be; left blank")
+            value, certain = None, False
         self.cells[path] = value
         if not certain and path not in self.uncertain:
             self.uncertain.append(path)
@@ -518,17 +522,40 @@ def read_proactive(lines: Sequence[str], fmt: Format) -> TableRead:
     return out
 
 
+def _put_procurement_spaced(out: TableRead, values: list[Field]) -> None:
+    """政府集中采购 in space-separated text: the amount is the number its unit (元) follows;
+    the project count is the number before it — when none is printed, the cell may be blank
+    or lost, so it is flagged."""
+    numbers = [f for f in values if f.kind == "number"]
+    unit = next((f.raw.strip() for f in values if f.kind == "text"), "")
+    glued = any(f.glued for f in numbers)
+    if (unit in ("元", "万元") and numbers) or len(numbers) == 2:
+        amount_field = numbers[-1]
+        out.put("proactive.procurement.amount", amount_field.raw.strip() + unit, not glued)
+        rest = numbers[:-1]
+    else:
+        out.put("proactive.procurement.amount", None, False)
+        rest = numbers
+    projects = field_value(rest[0]) if len(rest) == 1 else None
+    readable = len(rest) == 1 and not glued and not isinstance(projects, Decimal)
+    out.put("proactive.procurement.projects", projects if readable else None, readable)
+
+
 def _put_proactive(
     out: TableRead, fmt: Format, key: str, values: list[Field], n: int, separated: bool
 ) -> None:
     cols = _t2_columns(fmt, key)
+    if key == "procurement" and not separated:
+        _put_procurement_spaced(out, values)
+        return
     if key == "procurement" and len(values) == 2:
         projects = field_value(values[0])
-        readable = not isinstance(projects, Decimal)
+        # glued to its label, the digits may hold the amount's too (政府集中采购0251000元)
+        readable = not isinstance(projects, Decimal) and not values[0].glued
         out.put("proactive.procurement.projects", projects if readable else None, readable)
         amount = values[1].raw.strip()
         plain = re.fullmatch(r"[\d.,，]*\s*(?:万元|元)?", amount) is not None
-        out.put("proactive.procurement.amount", amount or None, plain)
+        out.put("proactive.procurement.amount", amount or None, plain and not values[0].glued)
         return
     fit = fit_row(values, n, separated=separated) if values else Fit.unknown(n, "no cells")
     behind = fit.fields or [None] * n
