@@ -40,6 +40,16 @@ sentence = st.one_of(
     st.builds(lambda a, stop: a.strip() + stop, phrase, st.sampled_from([*_STOPS, ""])),
 )
 text = st.lists(sentence, min_size=1, max_size=3).map(lambda xs: "".join(x + "\n" for x in xs))
+# an opening paragraph as reports print them: a sentence (or two) citing the law
+preamble = st.lists(
+    st.builds(
+        lambda a, b: f"根据《中华人民共和国政府信息公开条例》要求，{a.strip()}编制本报告{b.strip()}。",
+        phrase,
+        phrase,
+    ),
+    min_size=1,
+    max_size=2,
+).map(lambda xs: "".join(x + "\n" for x in xs))
 item_heading = st.one_of(
     st.sampled_from([*L.OVERVIEW_ITEMS, "主动公开方面", "平台建设情况"]),
     st.text(alphabet=_WORDS.replace("，", "").replace("、", ""), min_size=1, max_size=20),
@@ -84,6 +94,7 @@ def reports(draw: st.DrawFn) -> Report:
                 "amount": draw(st.sampled_from(["251000元", None])),
             },
         }
+    data["preamble"] = draw(st.one_of(st.just(""), preamble))
     n_items = draw(st.integers(0, 5))
     data["overview"] = {
         "intro": draw(text),
