@@ -87,7 +87,19 @@ def test_import_prints_the_format_and_why_the_signals_disagreed(
         "but table 三 prints （六）其他处理 as one row — followed the first, which cannot be "
         "misread; cells that do not fit it are flagged\n"
     ) in out
-    assert main(["import", str(CASES / "preamble.txt"), "--agency-id", "x", "-o", str(tmp_path / "p.yaml")]) == 0
+    assert (
+        main(
+            [
+                "import",
+                str(CASES / "preamble.txt"),
+                "--agency-id",
+                "x",
+                "-o",
+                str(tmp_path / "p.yaml"),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "format 2021: table 二 has the 2021 columns" in out and "but " not in out
 
@@ -114,13 +126,14 @@ def test_format_follows_the_signal_that_cannot_be_misread(
 
 
 def test_a_trial_report_printing_the_2021_other_rows_sums_them_flagged() -> None:
-    text = (CASES / "single_other_row.txt").read_text("utf-8")
     seed = SHARED.joinpath("seeds", "000_083e95083e692b05.txt").read_text("utf-8")
     # 表二 of the trial format (from fixture 01), 表三 with the three 2021 sub-rows of the seed
     trial_t2 = FIXTURES.joinpath("01_shanghai_municipal_gov_office_2019.txt").read_text("utf-8")
     start = trial_t2.index("二、主动公开政府信息情况")
     t2 = trial_t2[start : trial_t2.index("三、收到和处理政府信息公开申请情况")]
-    text = seed[: seed.index("二、主动公开政府信息情况")] + t2 + seed[seed.index("三、收到和处理") :]
+    text = (
+        seed[: seed.index("二、主动公开政府信息情况")] + t2 + seed[seed.index("三、收到和处理") :]
+    )
     text = text.replace("\t0\t0\t0\t0\t0\t0\t0", "\t1\t0\t0\t0\t0\t0\t1", 1)  # 本年新收 1
     text = text.replace("3. 其他\t\t0\t0\t0\t0\t0\t0\t0", "3. 其他\t\t1\t0\t0\t0\t0\t0\t1")
     result = import_text(text, "x")
@@ -128,7 +141,7 @@ def test_a_trial_report_printing_the_2021_other_rows_sums_them_flagged() -> None
     assert result.report.requests.other == [1, 0, 0, 0, 0, 0, 1]
     assert {f"requests.other.{c}" for c in L.REQUEST_COLUMN_KEYS} <= set(result.uncertain)
     assert result.format_choice is not None and "three rows" in result.format_choice.conflict
-    assert any("summed" in n for n in result.notes)
+    assert any("their sum is written" in n for n in result.notes)
 
 
 # ---------------------------------------------------------------- kind 4: the preamble
@@ -173,7 +186,7 @@ def read_yaml_text(text: str) -> dict[str, Any]:
 
 
 def test_params_with_a_preamble_validate() -> None:
-    data = SEED.model_dump(mode="json")
+    data = SEED.model_dump()
     data["preamble"] = PREAMBLE + "\n"
     assert parse_report(data).preamble == PREAMBLE + "\n"
 

@@ -43,7 +43,9 @@ text = st.lists(sentence, min_size=1, max_size=3).map(lambda xs: "".join(x + "\n
 # an opening paragraph as reports print them: a sentence (or two) citing the law
 preamble = st.lists(
     st.builds(
-        lambda a, b: f"根据《中华人民共和国政府信息公开条例》要求，{a.strip()}编制本报告{b.strip()}。",
+        lambda a, b: (
+            f"根据《中华人民共和国政府信息公开条例》要求，{a.strip()}编制本报告{b.strip()}。"
+        ),
         phrase,
         phrase,
     ),

@@ -125,7 +125,7 @@ def import_text(
     other_lines = _drop_signature(six, agency_name)
     front = [x for x in sections.preamble if not _in_title(x, title)]
     layout = measure([*front, *one, *problems_lines, *other_lines])
-    preamble = read_preamble(sections.preamble, layout, title.text if title else None)
+    preamble = read_preamble(front, layout, title.text if title else None)
     overview = read_overview(one, layout)
     problems = read_problems(problems_lines, layout)
     date = _date([*six[len(other_lines) :], *sections.preamble])
@@ -195,8 +195,12 @@ def _problems_lines(sections: Sections, review: TableRead, notes: list[str]) -> 
 
 
 def _in_title(line: str, title: Title | None) -> bool:
+    """A line of the title (the title may be printed over two lines)."""
     key = cjk_key(line)
-    return bool(title and key and key in cjk_key(title.text))
+    return bool(title and len(key) >= _TITLE_PART and key in cjk_key(title.text))
+
+
+_TITLE_PART = 4  # a line of the title has at least this many Chinese characters
 
 
 def _drop_signature(lines: list[str], agency: str) -> list[str]:

@@ -117,9 +117,14 @@ def is_subheading(text: str) -> bool:
     return is_marker(body) and len(body) <= 30 and not any(s in body for s in "。：:；;！!？?")
 
 
-def _prose(line: str) -> bool:
+def _text(line: str) -> bool:
+    """A line of running text (not a table row, not blank)."""
     text = line.strip()
-    return bool(text) and "\t" not in line and not text.startswith("|") and has_cjk(text)
+    return bool(text) and "\t" not in line and not text.startswith("|")
+
+
+def _prose(line: str) -> bool:
+    return _text(line) and has_cjk(line)
 
 
 @dataclass(frozen=True)
@@ -180,7 +185,7 @@ def measure(lines: Sequence[str]) -> Layout:
         prev
         for prev, line in itertools.pairwise(lines)
         if _prose(prev)
-        and _prose(line)
+        and _text(line)
         and not is_heading(prev)
         and not is_heading(line)
         and not is_marker(line)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ReportImportError
-from .lines import is_footer
+from .lines import has_cjk, is_footer
 from .paragraphs import END_STOPS, join
 
 PDF_MAGIC = b"%PDF-"
@@ -83,9 +83,16 @@ def _line_text(chars: list[dict[str, Any]], em: float) -> str:
         text = str(ch["text"])
         if prev_x1 is not None:
             gap = float(ch["x0"]) - prev_x1
+            # between Chinese characters only a wide gap is a space (justification spreads them)
+            cjk = has_cjk(text) and bool(out) and has_cjk(out[-1][-1:])
             if gap >= 1.5 * em:
                 out.append(" " * (2 + round(gap / em)))
-            elif gap >= 0.2 * em and not text.isspace() and out and not out[-1].endswith(" "):
+            elif (
+                gap >= (0.6 if cjk else 0.2) * em
+                and not text.isspace()
+                and out
+                and not out[-1].endswith(" ")
+            ):
                 out.append(" ")
         out.append(text)
         prev_x1 = float(ch["x1"])
@@ -100,7 +107,7 @@ def _page_items(page: Any) -> Iterator[_TextLine | _Table]:
         if max((sum(1 for c in row if c) for row in rows), default=0) < 2:
             continue  # a box around a paragraph, not a table
         tables.append(table)
-        lines = ["\t".join(_cell_text(c) for c in row).rstrip("\t") for row in rows]
+        lines = ["\t".join(_cell_text(c) for c in row) for row in rows]
         yield _Table(float(table.bbox[1]), [x for x in lines if x.strip()])
     outside = clean
     for table in tables:
@@ -200,7 +207,10 @@ def _layout_text(pages: list[list[_TextLine | _Table]]) -> str:
             "\n".join(r for t in items if isinstance(t, _Table) for r in t.rows) for items in pages
         )
     em = statistics.median(x.size for x in lines)
-    left = Counter(round(x.x0) for x in lines).most_common(1)[0][0]
+    # the body's left margin: the leftmost start near the commonest one (which may be a
+    # paragraph indent, in a report of one-line paragraphs)
+    common = Counter(round(x.x0) for x in lines).most_common(1)[0][0]
+    left = min(round(x.x0) for x in lines if common - 4 * em <= x.x0 <= common + 1)
     right = max(
         Counter(round(x.x1) for x in lines if x.x1 - left > 10 * em).most_common(3),
         key=lambda kv: (kv[1], kv[0]),
