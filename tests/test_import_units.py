@@ -146,7 +146,10 @@ def test_html_tables_expand_spans() -> None:
         "<p>标题</p><table><tr><td rowspan=2>A</td><td colspan=2>B</td></tr>"
         "<tr><td>1</td><td>2</td></tr></table><p>尾</p>"
     )
-    assert html_to_text(html).splitlines() == ["标题", "A\tB\t", "\t1\t2", "尾"]
+    # a spanned label fills its positions: only real cells are empty fields
+    assert html_to_text(html).splitlines() == ["标题", "A\tB\tB", "A\t1\t2", "尾"]
+    spanned_value = "<table><tr><td colspan=2>7</td><td>x</td></tr></table>"
+    assert html_to_text(spanned_value).splitlines() == ["7\t\tx"]
 
 
 def test_a_section_heading_running_into_its_text() -> None:
