@@ -19,7 +19,6 @@ from reportkit.model import Proactive, Report, paragraphs
 from reportkit.model import labels as L
 from reportkit.model.export import normalized
 from reportkit.model.params import dump_report, load_report, parse_report
-from reportkit.model.yamlfile import read_yaml
 from reportkit.render.html import standalone_html
 from reportkit.render.sections import report_body_html
 

@@ -31,7 +31,6 @@ from .reporttext import (
     glued_rows,
     layout_rows,
     pdftotext_narrative,
-    set_cells,
 )
 from .test_import_roundtrip import SEED, reports
 
@@ -240,7 +239,7 @@ def _pad(text: str, rng: random.Random) -> str:
             continue
         cells = []
         for cell in line.split("\t"):
-            if cell.strip() and cell.strip()[0].isdigit() or cell.strip() == "/":
+            if (cell.strip() and cell.strip()[0].isdigit()) or cell.strip() == "/":
                 left = "".join(rng.choice(PADS) for _ in range(rng.randint(0, 2)))
                 right = "".join(rng.choice(PADS) for _ in range(rng.randint(0, 2)))
                 cell = left + cell + right

@@ -1,12 +1,16 @@
-"""Import a published 政府信息公开工作年度报告 (text, HTML or pdftotext output) into a Report.
+"""Import a published 政府信息公开工作年度报告 (PDF, text, HTML or pdftotext output) into a Report.
 
 :func:`import_report` never guesses silently: a cell it cannot read with certainty is left as
-it could best be read (blank when nothing fits) and its path is listed in ``uncertain``.
+it could best be read (blank when nothing fits) and its path is listed in ``uncertain``; the
+format follows the signal that cannot be misread, and a disagreement is said
+(:class:`~reportkit.importer.detect.FormatChoice`).
 
-Owns, in the order an import runs them: ``decode`` (UTF-8 or GB18030), ``html`` (a saved page to
-text), ``lines`` (cleaning and splitting lines), ``sections`` (the six sections and their
-narrative), ``detect`` (title, year, format), ``tables`` with ``cells`` and ``columns`` (tables
-二, 三, 四), ``write`` (the params file).
+Owns, in the order an import runs them: ``pdf`` (a PDF to text: ruled tables as rows, the text
+layer with its indents) or ``decode`` (UTF-8 or GB18030), ``html`` (a saved page to text),
+``lines`` (page breaks, cleaning and splitting lines), ``sections`` (the six sections, the
+preamble and the narrative) with ``paragraphs`` (wrapped lines back into paragraphs),
+``detect`` (title, year, format), ``tables`` with ``cells`` and ``columns`` (tables 二, 三, 四),
+``write`` (the params file).
 
 May import: :mod:`reportkit.model` and :mod:`reportkit.errors`.
 """
@@ -27,8 +31,8 @@ from .decode import decode_bytes
 from .detect import FormatChoice, Title, detect_format, find_title, is_date_line
 from .html import html_to_text, looks_like_html
 from .lines import cjk_key, clean_lines
-from .pdf import is_pdf, pdf_to_text
 from .paragraphs import measure
+from .pdf import is_pdf, pdf_to_text
 from .sections import (
     Sections,
     explode,

@@ -222,13 +222,13 @@ def split_line(line: str) -> Line:
         prefix = ""
         if lead:
             prefix, chunk = chunk[: lead.end()], chunk[lead.end() :]
-        parts = _split_space_field(chunk) if chunk else []
+        pieces = _split_space_field(chunk) if chunk else []
         if prefix:
-            if parts and not re.match(r"^[+\-]?\d", parts[0][0]):
-                parts[0] = (prefix + parts[0][0], False)
+            if pieces and not re.match(r"^[+\-]?\d", pieces[0][0]):
+                pieces[0] = (prefix + pieces[0][0], False)
             else:
-                parts.insert(0, (prefix, False))
-        for part, glued in parts:
+                pieces.insert(0, (prefix, False))
+        for part, glued in pieces:
             f = read_field(part)
             f.glued = glued and f.kind == "number"
             fields.append(f)

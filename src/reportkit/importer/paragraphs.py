@@ -162,7 +162,7 @@ class Layout:
         token = _FIRST_TOKEN.match(following.strip())
         word = token.group(0) if token else ""
         room = self.full - self.width(line) - em_width(word)
-        if room < SHORT or self.at_full(line) and room < 2 * SHORT:
+        if room < SHORT or (self.at_full(line) and room < 2 * SHORT):
             return False
         return line.strip().endswith(END_STOPS) or self.width(line) <= 0.7 * self.full
 
