@@ -178,7 +178,7 @@ def measure(lines: Sequence[str]) -> Layout:
     prose = [ln.rstrip() for ln in lines if _prose(ln) and not is_heading(ln)]
     if len(prose) < 2:
         return Layout()
-    base = min(indent_of(ln) for ln in prose)
+    base = min(indent_of(ln) for ln in lines if _text(ln) and not is_heading(ln))
     probe = Layout(True, False, base)
     # lines that go on in a plain line below, mid-sentence: where wrapping would break
     going_on = [
@@ -191,7 +191,6 @@ def measure(lines: Sequence[str]) -> Layout:
         and not is_marker(line)
         and not probe.is_indented(line)
         and not ends_sentence(prev)
-        and not is_subheading(prev)
     ]
     if not going_on:
         return Layout()
@@ -199,18 +198,24 @@ def measure(lines: Sequence[str]) -> Layout:
     lengths = Counter(len(ln.strip()) for ln in going_on)
     full_chars = max(lengths.most_common(), key=lambda kv: (kv[1], kv[0]))[0]
     probe = Layout(True, False, base, full, full_chars)
-    pairs = sum(probe.at_full(ln) for ln in going_on)
-    if full < MIN_FULL or not pairs:
+    if full < MIN_FULL:
         return Layout()
+    # indented paragraph starts: one plain line going on after a full-width line is enough
+    indented = any(probe.is_indented(ln) for ln in prose)
+    if indented and any(probe.at_full(ln) for ln in going_on):
+        return Layout(True, True, base, full, full_chars)
+    # no indents: many full-width lines, most of them going on (a heading on a line of its
+    # own, （一）主要问题, is not evidence: a web page prints it the same way)
+    pairs = sum(probe.at_full(ln) and not is_subheading(ln) for ln in going_on)
     at_full = [ln for ln in prose if probe.at_full(ln)]
     open_full = [ln for ln in at_full if not ends_sentence(ln)]
-    by_width = (
+    if (
         pairs >= MIN_PAIRS
         and len(at_full) >= FULL_SHARE * len(prose)
         and len(open_full) >= 0.5 * len(at_full)
-    )
-    indented = any(probe.is_indented(ln) for ln in prose)
-    return Layout(by_width or indented, indented, base, full, full_chars)
+    ):
+        return Layout(True, False, base, full, full_chars)
+    return Layout()
 
 
 def _clean(line: str) -> str:
