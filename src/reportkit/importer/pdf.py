@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ReportImportError
-from .lines import has_cjk, is_footer
+from .lines import has_cjk, is_footer, read_field
 from .paragraphs import END_STOPS, join
 
 PDF_MAGIC = b"%PDF-"
@@ -74,6 +74,24 @@ def _cell_text(cell: str | None) -> str:
     return out.replace("\t", " ")
 
 
+def _spans_filled(rows: list[list[str | None]]) -> list[list[str]]:
+    """Cell texts, a merged cell's label repeated in the positions it covers (pdfplumber gives
+    those as None, an empty cell as ""), so that only the blank cells of a row are empty."""
+    out: list[list[str]] = []
+    for r, row in enumerate(rows):
+        cells: list[str] = []
+        for c, cell in enumerate(row):
+            if cell is not None:
+                cells.append(_cell_text(cell))
+                continue
+            # covered from the left (a cell spanning columns), or, first in its row, from above
+            above = out[r - 1][c] if r and c < len(out[r - 1]) else ""
+            source = cells[-1] if cells else above
+            cells.append(source if source and not read_field(source).is_value else "")
+        out.append(cells)
+    return out
+
+
 def _line_text(chars: list[dict[str, Any]], em: float) -> str:
     """The characters of one line, with the gaps between them as spaces (a wide gap, as
     between the label and the numbers of a table row without rules, as several)."""
@@ -107,7 +125,7 @@ def _page_items(page: Any) -> Iterator[_TextLine | _Table]:
         if max((sum(1 for c in row if c) for row in rows), default=0) < 2:
             continue  # a box around a paragraph, not a table
         tables.append(table)
-        lines = ["\t".join(_cell_text(c) for c in row) for row in rows]
+        lines = ["\t".join(row) for row in _spans_filled(rows)]
         yield _Table(float(table.bbox[1]), [x for x in lines if x.strip()])
     outside = clean
     for table in tables:
