@@ -178,3 +178,25 @@ def test_layout_blank_cells_are_placed_by_column_position() -> None:
     # the first row has no complete row above it to take the columns from: flagged
     result = import_text(_blank_number(text, "一、本年新收", 4), "x")
     assert {p.rsplit(".", 1)[0] for p in result.uncertain} == {"requests.new"}
+
+
+def test_wrapped_lines_join_without_space_between_chinese_and_with_one_between_words() -> None:
+    from reportkit.importer.paragraphs import join
+
+    assert join("依法依规办理行政", "许可 284 件。") == "依法依规办理行政许可 284 件。"
+    assert join("contact us at the", "office") == "contact us at the office"
+    assert (
+        join("电子邮箱：hazwgkc@163.com）。如", "对本报告")
+        == "电子邮箱：hazwgkc@163.com）。如对本报告"
+    )
+    text = _seed(
+        (
+            "（一）主动公开。全年累计公开各类信息 232 条，其中政府网站 15 条、",
+            "    （一）主动公开。全年累计公开各类信息 232 条，其中政府网站 15 条、\n",
+        ),
+    )
+    # a run-in item's first line wraps: the item keeps its whole first paragraph
+    item = import_text(text, "x").report.overview.items[0]
+    assert item.run_in and item.text.startswith(
+        "全年累计公开各类信息 232 条，其中政府网站 15 条、“精彩西工”"
+    )
