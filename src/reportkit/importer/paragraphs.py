@@ -58,6 +58,7 @@ INDENT = 1.0  # an indent of at least this many em (beyond the body's margin) st
 MIN_FULL = 10.0  # no page is narrower than this (em)
 MIN_PAIRS = 3  # wrapped text without indents: this many lines go on below a full-width line …
 FULL_SHARE = 0.4  # … and this share of its lines reach the full width
+LONG_WORD = 3.0  # a Latin word or number this wide (em) may not fit after a short line
 LONG = 15.0  # a line at least this wide (em) that stops mid-sentence was broken, not ended
 
 
@@ -191,9 +192,10 @@ def measure(lines: Sequence[str]) -> Layout:
         and not is_marker(line)
         and not probe.is_indented(line)
         and not ends_sentence(prev)
+        and probe.width(prev) >= MIN_FULL
     ]
     if not going_on:
-        return Layout()
+        return _forced_wraps(lines, prose, base)
     full = statistics.median(probe.width(ln) for ln in going_on)
     lengths = Counter(len(ln.strip()) for ln in going_on)
     full_chars = max(lengths.most_common(), key=lambda kv: (kv[1], kv[0]))[0]
@@ -215,6 +217,25 @@ def measure(lines: Sequence[str]) -> Layout:
         and len(open_full) >= 0.5 * len(at_full)
     ):
         return Layout(True, False, base, full, full_chars)
+    return Layout()
+
+
+def _forced_wraps(lines: Sequence[str], prose: list[str], base: float) -> Layout:
+    """Indented text whose only wrap came after a sentence: a plain line that starts with a
+    Latin word or number too long for the room left on the line above (a URL, a long
+    number), which a typesetter had to move down."""
+    probe = Layout(True, True, base, max(indent_of(ln) + em_width(ln.strip()) for ln in prose))
+    if probe.full < MIN_FULL or not any(probe.is_indented(ln) for ln in prose):
+        return Layout()
+    for prev, line in itertools.pairwise(lines):
+        if not (_prose(prev) and _text(line)) or probe.is_indented(line):
+            continue
+        if is_heading(prev) or is_heading(line) or is_marker(line):
+            continue
+        token = _FIRST_TOKEN.match(line.strip())
+        word = token.group(0) if token else ""
+        if em_width(word) >= LONG_WORD and probe.width(prev) + em_width(word) > probe.full:
+            return Layout(True, True, base, probe.full, len(prev.strip()) + len(word))
     return Layout()
 
 
