@@ -30,7 +30,7 @@ from ..model import labels as L
 from .decode import decode_bytes
 from .detect import FormatChoice, Title, detect_format, find_title, is_date_line
 from .html import html_to_text, looks_like_html
-from .lines import cjk_key, clean_lines
+from .lines import clean_lines
 from .paragraphs import measure
 from .pdf import is_pdf, pdf_to_text
 from .sections import (
@@ -127,7 +127,8 @@ def import_text(
     problems_lines = _problems_lines(sections, review, notes)
     six = sections.text_lines(6)
     other_lines = _drop_signature(six, agency_name)
-    front = [x for x in sections.preamble if not _in_title(x, title)]
+    title_lines = set(title.lines) if title and sections.preamble else set()
+    front = [x for i, x in enumerate(sections.preamble) if i not in title_lines]
     layout = measure([*front, *one, *problems_lines, *other_lines])
     preamble = read_preamble(front, layout, title.text if title else None)
     overview = read_overview(one, layout)
@@ -196,15 +197,6 @@ def _problems_lines(sections: Sections, review: TableRead, notes: list[str]) -> 
             notes.append("section 五 heading not found: the text after table 四 is read as 五")
             return rest
     return []
-
-
-def _in_title(line: str, title: Title | None) -> bool:
-    """A line of the title (the title may be printed over two lines)."""
-    key = cjk_key(line)
-    return bool(title and len(key) >= _TITLE_PART and key in cjk_key(title.text))
-
-
-_TITLE_PART = 4  # a line of the title has at least this many Chinese characters
 
 
 def _drop_signature(lines: list[str], agency: str) -> list[str]:

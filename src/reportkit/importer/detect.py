@@ -23,6 +23,7 @@ class Title:
     text: str
     year: int
     agency: str
+    lines: tuple[int, ...] = ()  # the indexes of the lines it was read from
 
 
 def _clean(line: str) -> str:
@@ -38,17 +39,20 @@ def find_title(lines: list[str]) -> Title | None:
         candidates = [text]
         if i + 1 < len(texts) and texts[i + 1]:
             candidates.append(text + texts[i + 1])
-        for cand in candidates:
+        for n, cand in enumerate(candidates):
             m = _TITLE.match(cand)
             if not m or len(cand) > 60:
                 continue
+            used = [i, i + 1][: n + 1]
             agency = (m.group("pre").strip() or m.group("post").strip()).strip("（）() ")
             if not agency and i > 0:
-                prev = next((t for t in reversed(texts[:i]) if t), "")
-                if prev and len(prev) <= 30 and not re.search(r"\d", prev):
+                j = next((k for k in range(i - 1, -1, -1) if texts[k]), None)
+                prev = texts[j] if j is not None else ""
+                if j is not None and prev and len(prev) <= 30 and not re.search(r"\d", prev):
                     agency = prev
                     cand = prev + cand
-            return Title(cand, int(m.group("year")), agency)
+                    used.insert(0, j)
+            return Title(cand, int(m.group("year")), agency, tuple(used))
     return None
 
 

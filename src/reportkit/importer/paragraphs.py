@@ -211,8 +211,11 @@ def measure(lines: Sequence[str]) -> Layout:
     pairs = sum(probe.at_full(ln) and not is_subheading(ln) for ln in going_on)
     at_full = [ln for ln in prose if probe.at_full(ln)]
     open_full = [ln for ln in at_full if not ends_sentence(ln)]
+    # … and no line is wider than the page
+    wider = any(probe.width(ln) > full + 2 * SHORT for ln in prose)
     if (
         pairs >= MIN_PAIRS
+        and not wider
         and len(at_full) >= FULL_SHARE * len(prose)
         and len(open_full) >= 0.5 * len(at_full)
     ):
@@ -224,8 +227,10 @@ def _forced_wraps(lines: Sequence[str], prose: list[str], base: float) -> Layout
     """Indented text whose only wrap came after a sentence: a plain line that starts with a
     Latin word or number too long for the room left on the line above (a URL, a long
     number), which a typesetter had to move down."""
-    probe = Layout(True, True, base, max(indent_of(ln) + em_width(ln.strip()) for ln in prose))
-    if probe.full < MIN_FULL or not any(probe.is_indented(ln) for ln in prose):
+    widest = max(indent_of(ln) + em_width(ln.strip()) for ln in prose)
+    longest = max(len(ln.strip()) for ln in prose)
+    probe = Layout(True, True, base, widest, longest)
+    if widest < MIN_FULL or not any(probe.is_indented(ln) for ln in prose):
         return Layout()
     for prev, line in itertools.pairwise(lines):
         if not (_prose(prev) and _text(line)) or probe.is_indented(line):
@@ -234,8 +239,10 @@ def _forced_wraps(lines: Sequence[str], prose: list[str], base: float) -> Layout
             continue
         token = _FIRST_TOKEN.match(line.strip())
         word = token.group(0) if token else ""
-        if em_width(word) >= LONG_WORD and probe.width(prev) + em_width(word) > probe.full:
-            return Layout(True, True, base, probe.full, len(prev.strip()) + len(word))
+        too_wide = probe.width(prev) + em_width(word) > widest
+        too_long = len(prev.strip()) + len(word) > longest
+        if em_width(word) >= LONG_WORD and (too_wide or too_long):
+            return Layout(True, True, base, widest, longest)
     return Layout()
 
 
