@@ -320,7 +320,7 @@ def test_plain_progress_lines(params: Path, out: Path) -> None:
     assert lines[0] == "0 up to date, 3 to render"
     assert [re.sub(r" \(\d+\.\d s\)", "", line) for line in lines[1:]] == [
         "[1/3] rendered a-bureau 2024",
-        "[2/3] failed b-office 2024: b-office 2024: section 03_requests, cell 4: ValueError: boom",
+        "[2/3] failed b-office 2024: section 03_requests, cell 4: ValueError: boom",
         "[3/3] rendered c-commission 2024",
     ]
 

@@ -34,7 +34,7 @@ class OutcomeLike(Protocol):
     @property
     def status(self) -> str: ...
     @property
-    def message(self) -> str: ...
+    def detail(self) -> str: ...
     @property
     def seconds(self) -> float: ...
 
@@ -91,7 +91,7 @@ class PlainProgress:
     def end(self, outcome: OutcomeLike) -> None:
         """Write one line."""
         self.done += 1
-        tail = f": {outcome.message}" if outcome.status != "rendered" and outcome.message else ""
+        tail = f": {outcome.detail}" if outcome.status != "rendered" and outcome.detail else ""
         self.stream.write(
             f"[{self.done}/{self.total}] {outcome.status} {outcome.agency_id} {outcome.year}"
             f" ({outcome.seconds:.1f} s){tail}\n"
@@ -144,7 +144,7 @@ class RichProgress:
             del self.current[item]
         if outcome.status != "rendered":
             self.progress.console.print(
-                f"[red]{outcome.status}[/red] {outcome.agency_id} {outcome.year}: {outcome.message}"
+                f"[red]{outcome.status}[/red] {outcome.agency_id} {outcome.year}: {outcome.detail}"
             )
         if self.task is not None:
             self.progress.update(self.task, advance=1, description=self._describe())

@@ -95,6 +95,12 @@ class Outcome:
     seconds: float = 0.0
 
     @property
+    def detail(self) -> str:
+        """The message without the ``<agency-id> <year>: `` it may start with, for printing
+        beside the agency and year."""
+        return self.message.removeprefix(f"{self.agency_id} {self.year}: ")
+
+    @property
     def errors(self) -> int:
         """Rule errors among the findings."""
         return sum(f.get("severity") == "error" for f in self.findings)

@@ -106,7 +106,7 @@ def print_summary(result: BatchResult, console: Console) -> None:
         for name in ("agency", "year", "status", "rule errors", "reason / message"):
             table.add_column(name, overflow="fold")
         for o in rows:
-            text = o.message if o.status != "rendered" else o.reason
+            text = o.detail if o.status != "rendered" else o.reason
             if o.failed_notebook:
                 text += f"\nfailed notebook: {o.failed_notebook}"
             style = "red" if o.status not in ("rendered", "up to date") else None
@@ -114,7 +114,7 @@ def print_summary(result: BatchResult, console: Console) -> None:
         console.print(table)
     else:
         for o in rows:
-            text = o.message if o.status != "rendered" else o.reason
+            text = o.detail if o.status != "rendered" else o.reason
             errors = f" [rule errors: {_rules(o)}]" if o.errors else ""
             console.print(f"{o.status:<10} {o.agency_id} {o.year}: {text}{errors}", markup=False)
             if o.failed_notebook:
