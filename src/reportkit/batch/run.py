@@ -21,7 +21,8 @@ from ..model.inputs import check_docx_template
 from ..render.locations import default_notebooks_dir
 from .comparisons import CompareOutcome, write_comparisons
 from .discover import AgencyYear, discover, parse_year
-from .freshness import code_parts, docx_template_for, inputs_key, out_dir, stale_reason
+from .freshness import code_parts, key_of, out_dir, stale_reason
+from .inputs import input_files
 from .pool import run_pool, run_serial
 from .progress import NullProgress, ProgressSink
 from .units import FAILED_STATUSES, LAST_RUN_NAME, Outcome, Task, WorkFn, default_work
@@ -98,10 +99,8 @@ def plan(
     default = str(docx_template) if docx_template is not None else None
     for item in items:
         extra = list(extra_inputs(item)) if extra_inputs else []
-        template = docx_template_for(item, docx_template)
-        if template is not None:
-            extra.append(template)
-        key = inputs_key(item, shared, extra)
+        files = input_files(item, docx_template, extra)
+        key = key_of(item, shared, files)
         directory = out_dir(out_root, item)
         reason = "forced" if force else stale_reason(directory, key)
         if reason is not None and not force:
@@ -112,7 +111,8 @@ def plan(
             )
         else:
             nb = str(notebooks_dir) if notebooks_dir is not None else None
-            tasks.append(Task(item, str(out_root), key, reason, strict, nb, default))
+            paths = tuple(str(p) for p in files.paths())
+            tasks.append(Task(item, str(out_root), key, reason, strict, nb, default, paths))
     return tasks, fresh
 
 

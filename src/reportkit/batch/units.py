@@ -71,6 +71,7 @@ class Task:
     strict: bool = False
     notebooks_dir: str | None = None
     docx_template: str | None = None
+    inputs: tuple[str, ...] = ()  # every input file (:func:`.inputs.input_files`)
 
 
 @dataclass(frozen=True)
@@ -117,22 +118,37 @@ def _write_json(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def execute(work: WorkFn, task: Task) -> Outcome:
-    """Render one agency-year with ``work`` and record it. Never raises for a failed render."""
-    item = task.item
-    directory = out_dir(task.out_root, item)
-    start = time.monotonic()
-    remove_stamp(directory)
+@dataclass(frozen=True)
+class Rendered:
+    """What the work function said about one agency-year (before it is recorded)."""
+
+    status: Status
+    message: str = ""
+    failed_notebook: str | None = None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def run_work(
+    work: WorkFn,
+    task: Task,
+    *,
+    params: str | None = None,
+    out_root: str | None = None,
+    notebooks_dir: str | None = None,
+    docx_template: str | None = None,
+) -> Rendered:
+    """Call ``work`` for ``task`` (at other paths than the task's when given: a Dask worker
+    renders from its mirror of the client's files). Never raises for a failed render."""
     failed_notebook: str | None = None
     findings: list[dict[str, Any]] = []
     status: Status
     try:
         result = work(
-            str(item.params),
-            task.out_root,
+            params if params is not None else str(task.item.params),
+            out_root if out_root is not None else task.out_root,
             strict=task.strict,
-            notebooks_dir=task.notebooks_dir,
-            docx_template=task.docx_template,
+            notebooks_dir=notebooks_dir if notebooks_dir is not None else task.notebooks_dir,
+            docx_template=docx_template if docx_template is not None else task.docx_template,
         )
         known = _RENDER_STATUSES.get(result.status)
         if known is None:
@@ -143,22 +159,37 @@ def execute(work: WorkFn, task: Task) -> Outcome:
         findings = list(result.findings)
     except Exception as err:  # a bug in the work function must not stop the batch
         status, message = "failed", f"{type(err).__name__}: {err}"
+    return Rendered(status, " ".join(message.split()), failed_notebook, findings)
+
+
+def record(task: Task, rendered: Rendered, seconds: float) -> Outcome:
+    """The outcome of ``task``, recorded beside its outputs: ``.last-run.json``, and the inputs
+    key after a successful render."""
+    directory = out_dir(task.out_root, task.item)
     outcome = Outcome(
-        agency_id=item.agency_id,
-        year=item.year,
-        params=str(item.params),
+        agency_id=task.item.agency_id,
+        year=task.item.year,
+        params=str(task.item.params),
         out_dir=str(directory),
-        status=status,
-        message=" ".join(message.split()),
+        status=rendered.status,
+        message=rendered.message,
         reason=task.reason,
-        failed_notebook=failed_notebook,
-        findings=findings,
-        seconds=round(time.monotonic() - start, 3),
+        failed_notebook=rendered.failed_notebook,
+        findings=rendered.findings,
+        seconds=round(seconds, 3),
     )
     _write_json(directory / LAST_RUN_NAME, outcome.as_json())
-    if status == "rendered":
+    if rendered.status == "rendered":
         write_stamp(directory, task.key)
     return outcome
+
+
+def execute(work: WorkFn, task: Task) -> Outcome:
+    """Render one agency-year with ``work`` and record it. Never raises for a failed render."""
+    start = time.monotonic()
+    remove_stamp(out_dir(task.out_root, task.item))
+    rendered = run_work(work, task)
+    return record(task, rendered, time.monotonic() - start)
 
 
 class BatchInterrupted(KeyboardInterrupt):
