@@ -47,6 +47,7 @@ from .inputs import (
 __all__ = [
     "InputFiles",
     "InputsKey",
+    "code_identity",
     "code_parts",
     "declared_docx_template",
     "docx_template_for",
@@ -82,11 +83,20 @@ def _digest_files(root: Path, files: Iterable[Path]) -> str:
 def code_parts(notebooks_dir: str | Path | None = None) -> dict[str, str]:
     """The parts of the key shared by every agency-year: notebooks, templates, code, version."""
     notebooks = Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()
-    sources = [p for p in PACKAGE_DIR.rglob("*.py") if is_report_code(p)]
     return {
         "notebooks": _digest_files(notebooks, notebooks.glob("*.ipynb"))
         if notebooks.is_dir()
         else ABSENT,
+        **code_identity(),
+    }
+
+
+def code_identity() -> dict[str, str]:
+    """What a render runs, as installed here: ``templates`` (the report's templates and
+    stylesheet), ``code`` (the source of :data:`REPORT_PACKAGES`) and ``version`` — what a Dask
+    worker must share with the client (:mod:`.remote`)."""
+    sources = [p for p in PACKAGE_DIR.rglob("*.py") if is_report_code(p)]
+    return {
         "templates": _digest_files(TEMPLATES, template_files()),
         "code": _digest_files(PACKAGE_DIR, sources),
         "version": __version__,

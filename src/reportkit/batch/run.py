@@ -143,6 +143,7 @@ def run_batch(
     scheduler: str | None = None,
     warm_kernels: bool = True,
     docx_template: str | Path | None = None,
+    note: Callable[[str], None] | None = None,
 ) -> BatchResult:
     """Render every agency-year under ``params_dir`` that is not up to date.
 
@@ -161,12 +162,16 @@ def run_batch(
     :class:`~reportkit.errors.ParamsError` before anything renders).
 
     With ``scheduler`` (``tcp://HOST:PORT``) the agency-years run on that Dask cluster
-    (:mod:`reportkit.cluster`; ``jobs``, when given, caps how many run at once). The workers
-    read the params and notebooks and write the outputs at the same absolute paths as here:
-    a shared filesystem is assumed. The scheduler is contacted only when something is to render.
+    (:mod:`.cluster`; ``jobs``, when given, caps how many run at once); ``local`` or
+    ``local:N`` starts one of N single-threaded worker processes here for this batch. Workers
+    need not see any of this machine's folders: each is sent what its agency-year reads, and
+    its outputs are written here (:mod:`.remote`). The scheduler is contacted only when
+    something is to render. ``note`` receives lines worth showing the user (the dashboard's
+    address, library versions that differ on the workers).
 
     Raises :class:`~reportkit.errors.UsageError` for unusable arguments (an unreachable
-    scheduler included) and :class:`BatchInterrupted` on Ctrl-C (after stopping the workers).
+    scheduler, or workers that run another reportkit, included) and :class:`BatchInterrupted`
+    on Ctrl-C (after stopping the workers).
     """
     started = time.monotonic()
     chosen_year = parse_year(year)
@@ -174,6 +179,9 @@ def run_batch(
         docx_template = Path(docx_template).resolve()
         check_docx_template(docx_template, "--docx-template", field=None)
     if scheduler is not None:
+        from .cluster import parse_local
+
+        parse_local(scheduler)  # a bad local:N is an error before anything else
         params_dir = Path(params_dir).resolve()
         out_root = Path(out_root).resolve()
         notebooks_dir = Path(notebooks_dir or default_notebooks_dir()).resolve()
@@ -193,14 +201,15 @@ def run_batch(
     if tasks and scheduler is not None:
         from .cluster import DaskRunner
 
-        cluster = DaskRunner.connect(scheduler)
+        cluster = DaskRunner.open(scheduler, note)
     sink.start(len(tasks), len(fresh))
     try:
         done: list[Outcome] = []
         if tasks:  # the renderer is imported only when there is something to render
             fn = work if work is not None else default_work()
             if cluster is not None:
-                done = cluster.run(fn, tasks, jobs, fail_fast, sink, warm_kernels)
+                nb = notebooks_dir if notebooks_dir is not None else default_notebooks_dir()
+                done = cluster.run(fn, tasks, jobs, fail_fast, sink, warm_kernels, nb)
             elif n_jobs == 1 or len(tasks) == 1:
                 done = run_serial(fn, tasks, fail_fast, sink, warm_kernels)
             else:

@@ -44,9 +44,10 @@ def _setup_batch(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="render on this Dask cluster (tcp://HOST:PORT) instead of local processes; the "
-        "workers must see --params, --out and the notebooks at the same paths (shared "
-        "filesystem)",
+        help="render on the Dask cluster of this scheduler (tcp://HOST:PORT) instead of local "
+        "processes; its workers need the same reportkit, not this machine's folders: each gets "
+        "what its agency-year reads, and the outputs are written here. local[:N] starts N "
+        "single-threaded workers on this machine (default: one per core)",
     )
 
 
@@ -65,12 +66,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
             progress=progress_for(sys.stderr),
             scheduler=args.scheduler,
             docx_template=args.docx_template,
+            note=_note,
         )
     except BatchInterrupted as err:
         print(str(err), file=sys.stderr)
         return 130
     print_summary(result, Console(file=sys.stdout, soft_wrap=True, highlight=False))
     return result.exit_code
+
+
+def _note(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def _rules(outcome: Outcome) -> str:
