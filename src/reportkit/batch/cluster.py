@@ -37,7 +37,6 @@ import importlib
 import importlib.util
 import logging
 import os
-import socket
 import threading
 import uuid
 import warnings
@@ -50,8 +49,9 @@ from typing import TYPE_CHECKING, Any
 import distributed
 from distributed import WorkerPlugin, get_worker
 
-from ..errors import ReportkitError, UsageError
+from ..errors import ReportkitError
 from ..render.manifest import package_versions
+from .address import SchedulerError, check_reachable, fix, parse_local
 from .freshness import out_dir, remove_stamp
 from .progress import ProgressSink
 from .remote import (
@@ -89,17 +89,7 @@ WORKER_WAIT = 30.0  # seconds to wait for a first worker to join
 RETRIES = 1  # times a task that raised (not a failed render) is tried again
 SHARE_MIN = 64 * 1024  # bytes from which a file several agency-years read goes apart, by hash
 PLUGIN_NAME = "reportkit-warm-kernels"
-LOCAL = "local"
 Note = Callable[[str], None]
-
-
-class SchedulerError(UsageError):
-    """The Dask scheduler cannot be used: unreachable, not a scheduler, without workers, or its
-    workers run other reportkit code."""
-
-    def __init__(self, address: str, message: str) -> None:
-        self.address = address
-        super().__init__(message)
 
 
 class WarmKernels(WorkerPlugin):
@@ -165,33 +155,6 @@ def worker_identity() -> dict[str, Any]:
     }
 
 
-def parse_local(address: str) -> int | None:
-    """N of ``local:N`` (the number of cores for ``local``); None for another address.
-
-    Raises :class:`SchedulerError` for ``local:`` followed by anything but a positive number.
-    """
-    if address != LOCAL and not address.startswith(f"{LOCAL}:"):
-        return None
-    count = address.partition(":")[2]
-    if not count:
-        return max(1, os.cpu_count() or 1)
-    if not count.isdigit() or int(count) < 1:
-        raise SchedulerError(
-            address,
-            f"--scheduler {address}: the number of local workers must be a positive whole "
-            "number, e.g. --scheduler local:4 (or local for one per core)",
-        )
-    return int(count)
-
-
-def _fix(address: str) -> str:
-    return (
-        f"start it with `dask scheduler` and workers with `dask worker {address}`, "
-        "or pass the address it prints: --scheduler tcp://HOST:PORT "
-        "(or --scheduler local[:N] for workers on this machine)"
-    )
-
-
 def _client_class() -> Any:
     client: Any = distributed.Client
     return client
@@ -210,27 +173,8 @@ def probe(address: str, timeout: float = PROBE_TIMEOUT) -> dict[str, Any]:
     worker's address.
     """
     comm_module: Any = importlib.import_module("distributed.comm")
-    connect, parse_address = comm_module.connect, comm_module.parse_address
-    get_address_host_port = comm_module.get_address_host_port
-
-    try:
-        scheme, _ = parse_address(address)
-        host, port = get_address_host_port(address) if scheme in ("tcp", "tls") else ("", 0)
-    except (ValueError, TypeError) as err:
-        raise SchedulerError(
-            address,
-            f"--scheduler {address} is not a Dask address ({_one_line(err)}); " + _fix(address),
-        ) from None
-    if host:
-        # a refused port answers at once: no need to wait for distributed's connect retries
-        try:
-            socket.create_connection((host, port), timeout=timeout).close()
-        except OSError as err:
-            detail = err.strerror or _one_line(err)
-            raise SchedulerError(
-                address,
-                f"cannot reach the Dask scheduler at {address} ({detail}); " + _fix(address),
-            ) from None
+    connect = comm_module.connect
+    check_reachable(address, timeout)
 
     async def ask() -> Any:
         comm = await connect(address, timeout=timeout)
@@ -247,7 +191,7 @@ def probe(address: str, timeout: float = PROBE_TIMEOUT) -> dict[str, Any]:
     except Exception as err:  # anything at all: the address does not speak Dask
         raise SchedulerError(
             address,
-            f"cannot talk to a Dask scheduler at {address} ({_one_line(err)}); " + _fix(address),
+            f"cannot talk to a Dask scheduler at {address} ({_one_line(err)}); " + fix(address),
         ) from None
     if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
         kind = answer.get("type") if isinstance(answer, dict) else type(answer).__name__
@@ -367,7 +311,7 @@ class DaskRunner:
             raise SchedulerError(
                 address,
                 f"cannot connect to the Dask scheduler at {address} ({_one_line(err)}); "
-                + _fix(address),
+                + fix(address),
             ) from None
         runner = cls(client, address)
         try:

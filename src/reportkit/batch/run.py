@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..model.inputs import check_docx_template
 from ..render.locations import default_notebooks_dir
+from .address import check_reachable, parse_local
 from .comparisons import CompareOutcome, write_comparisons
 from .discover import AgencyYear, discover, parse_year
 from .freshness import code_parts, key_of, out_dir, stale_reason
@@ -179,8 +180,6 @@ def run_batch(
         docx_template = Path(docx_template).resolve()
         check_docx_template(docx_template, "--docx-template", field=None)
     if scheduler is not None:
-        from .cluster import parse_local
-
         parse_local(scheduler)  # a bad local:N is an error before anything else
         params_dir = Path(params_dir).resolve()
         out_root = Path(out_root).resolve()
@@ -199,6 +198,8 @@ def run_batch(
     )
     cluster: DaskRunner | None = None
     if tasks and scheduler is not None:
+        if parse_local(scheduler) is None:
+            check_reachable(scheduler)  # before Dask's import: a refused port fails at once
         from .cluster import DaskRunner
 
         cluster = DaskRunner.open(scheduler, note)
