@@ -4,8 +4,8 @@ Workers need no shared filesystem: each agency-year goes to a worker as the cont
 reads, and its outputs come back as bytes that this machine publishes and records
 (:mod:`.remote`). The section notebooks (and any large file several agency-years read: a
 district's Word template, a ledger serving several years) go to the cluster once, by sha256
-(``Client.scatter``; a worker keeps each under its hash for the batch), the rest with each task.
-Skipping what is up to date, the progress bar, the summary, the index and the exit codes are
+(a task keyed by the hash, that a worker fetches once and keeps for the batch), the rest with
+each task. Skipping what is up to date, the progress bar, the summary, the index and the exit codes are
 :func:`reportkit.batch.run.run_batch`'s, as for the local pool; only the executor differs.
 
 - ``--scheduler tcp://HOST:PORT`` connects to a running scheduler (:meth:`DaskRunner.connect`):
@@ -140,6 +140,11 @@ def render_on_worker(
     if warm_kernels and isinstance(plugin, WarmKernels):
         plugin.attach()
     return render_job(work, job, blobs, local_dir=str(worker.local_directory))
+
+
+def file_content(data: bytes) -> bytes:
+    """The Dask task holding a file's bytes (see :meth:`DaskRunner._share`)."""
+    return data
 
 
 def worker_identity() -> dict[str, Any]:
@@ -371,21 +376,24 @@ class DaskRunner:
     def _share(self, tasks: Sequence[Task], notebooks: list[tuple[str, bytes]]) -> Any:
         """Send the notebooks, and each large file several tasks read, to the cluster once.
 
+        Each goes as a task that returns its bytes, keyed by their sha256 (``reportkit-file-…``):
+        a worker fetches it once from another and keeps it for the batch, and if every worker
+        holding it dies the scheduler makes it again from the task (scattered data would be
+        lost for good, and every task needing it cancelled).
+
         Returns (notebook names and hashes, client path → hash of the shared files,
         hash → future of every shared file).
         """
         futures: dict[str, Any] = {}
 
-        def send(data: bytes, broadcast: bool) -> str:
+        def send(data: bytes) -> str:
             digest = sha256(data)
             if digest not in futures:
-                scattered = self.client.scatter(
-                    {f"reportkit-file-{digest}": data}, broadcast=broadcast, hash=False
-                )
-                futures[digest] = next(iter(scattered.values()))
+                key = f"reportkit-file-{digest}"
+                futures[digest] = self.client.submit(file_content, data, key=key, pure=False)
             return digest
 
-        named = tuple((name, send(data, True)) for name, data in notebooks)
+        named = tuple((name, send(data)) for name, data in notebooks)
         uses = Counter(os.path.abspath(p) for task in tasks for p in task.inputs)
         known: dict[str, str] = {}
         for path, count in uses.items():
@@ -397,7 +405,7 @@ class DaskRunner:
                 data = Path(path).read_bytes()
             except OSError:
                 continue  # sent (or reported unreadable) with each task
-            known[path] = send(data, broadcast=count >= len(tasks) > 1)
+            known[path] = send(data)
         return named, known, futures
 
     def run(
