@@ -35,10 +35,10 @@ from reportkit.batch.cluster import PLUGIN_NAME, DaskRunner
 from reportkit.batch.discover import discover
 from reportkit.batch.freshness import code_parts
 from reportkit.batch.progress import NullProgress
-from reportkit.batch.remote import Identity
+from reportkit.batch.remote import SCRATCH_PREFIX, Identity
 from reportkit.batch.run import plan
 from reportkit.cli import main
-from tests.test_batch_helpers import FakeWork, make_params, wait_no_kernels
+from tests.test_batch_helpers import FakeWork, kernel_processes, make_params, wait_no_kernels
 from tests.test_batch_kernel import _failing_notebooks, _notebooks
 from tests.test_docx import _letterhead
 from tests.test_ledger import DATA, write_params
@@ -319,6 +319,11 @@ def test_a_worker_killed_mid_task_has_its_task_run_again_elsewhere(
     assert_same_outputs(out, reference["out"], reference["result"])
     with Client(isolated.address, set_as_default=False) as client:  # type: ignore[no-untyped-call]
         _wait_for(lambda: len(client.nthreads()) == 2, 120, "the nanny did not restart it")
+    # the dead worker's kernel ended with it, and its mirror of the inputs is gone
+    _wait_for(lambda: len(kernel_processes(isolated.workdir)) <= 2, 30, "an orphaned kernel")
+    mirrors = list(isolated.workdir.rglob(f"{SCRATCH_PREFIX}*"))
+    pids = {int(m.name.removeprefix(SCRATCH_PREFIX).split("-")[0]) for m in mirrors}
+    assert all(psutil.pid_exists(pid) for pid in pids), mirrors
 
 
 def test_ctrl_c_cancels_the_clusters_tasks(isolated: Isolated, reference: dict[str, Any]) -> None:

@@ -3,8 +3,9 @@
 :func:`execute` calls the render function (``reportkit.render.pipeline.render_agency_year``
 unless another one is given), then records the attempt beside the outputs (``.last-run.json``)
 and, after a successful render only, the inputs key (``.inputs-key``, see :mod:`.freshness`).
-The same unit runs in this process, in a local process pool (:mod:`.pool`) and on Dask workers
-(:mod:`.cluster`).
+The same unit runs in this process and in a local process pool (:mod:`.pool`). On Dask workers
+(:mod:`.cluster`) it is cut in two: :func:`run_work` runs on the worker, in its copy of the
+inputs, and :func:`record` here, after the outputs came back (:mod:`.remote`).
 """
 
 from __future__ import annotations
