@@ -280,6 +280,18 @@ def test_published_outputs_and_records_equal_a_local_batchs(tmp_path: Path, scra
     assert {t.item.agency_id for t in tasks_of(params, remote_out)} == {"b-office"}
 
 
+def test_an_input_inside_the_output_folder_is_not_an_output(tmp_path: Path, scratch: Path) -> None:
+    client = tmp_path / "client"
+    params = make_params(client, {"a-bureau": "西工区甲局"}, years=(2024,))
+    out = client / "out"
+    out.mkdir(parents=True)
+    template = _letterhead(out / "letterhead.docx")
+    (task,) = tasks_of(params, out, docx_template=template)
+    returned = on_worker(task, LoadingWork(), client, scratch)
+    assert "letterhead.docx" not in returned.files
+    assert "2024/a-bureau/seen.json" in returned.files
+
+
 def test_a_failed_render_keeps_the_earlier_report(tmp_path: Path) -> None:
     out = tmp_path / "out"
     good = {

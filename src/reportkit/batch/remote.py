@@ -275,9 +275,10 @@ def _empty(root: Path) -> None:
 
 
 @contextmanager
-def mirror(job: Job, blobs: Mapping[str, bytes], root: Path) -> Iterator[Path]:
+def mirror(job: Job, blobs: Mapping[str, bytes], root: Path) -> Iterator[list[Path]]:
     """``root`` filled with the job's files at their client paths (and the mirror mark),
-    emptied again afterwards."""
+    emptied again afterwards; yields the files written."""
+    written: list[Path] = []
     _empty(root)
     try:
         (root / MIRROR_MARK).write_text(json.dumps({"home": job.home}), encoding="utf-8")
@@ -291,7 +292,8 @@ def mirror(job: Job, blobs: Mapping[str, bytes], root: Path) -> Iterator[Path]:
             target = in_mirror(root, posixpath.normpath(client))
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        yield root
+            written.append(target)
+        yield written
     finally:
         with suppress(OSError):
             _empty(root)
@@ -301,16 +303,19 @@ def _hidden(rel: PurePosixPath) -> bool:
     return any(part.startswith(".") for part in rel.parts)
 
 
-def collect(out_root: Path) -> dict[str, bytes]:
-    """Every file under ``out_root`` by its path relative to it, hidden ones (work folders,
-    locks, records: the client keeps its own) left out."""
+def collect(out_root: Path, inputs: Iterable[Path] = ()) -> dict[str, bytes]:
+    """Every file under ``out_root`` by its path relative to it; left out: hidden ones (work
+    folders, locks, records: the client keeps its own) and ``inputs`` (an input that lies in
+    the output folder is not an output)."""
     files: dict[str, bytes] = {}
     if not out_root.is_dir():
         return files
+    skip = {os.path.normpath(p) for p in inputs}
     for path in sorted(out_root.rglob("*")):
         rel = PurePosixPath(path.relative_to(out_root).as_posix())
         if path.is_file() and not path.is_symlink() and not _hidden(rel):
-            files[rel.as_posix()] = path.read_bytes()
+            if os.path.normpath(path) not in skip:
+                files[rel.as_posix()] = path.read_bytes()
     return files
 
 
@@ -379,7 +384,7 @@ def render_job(
     start = time.monotonic()
     task = job.task
     root = scratch_root(local_dir)
-    with mirror(job, blobs, root):
+    with mirror(job, blobs, root) as inputs:
 
         def inside(client: str) -> str:
             return str(in_mirror(root, client))
@@ -393,7 +398,7 @@ def render_job(
             notebooks_dir=inside(job.notebooks_dir),
             docx_template=inside(task.docx_template) if task.docx_template else None,
         )
-        produced = collect(Path(out_root))
+        produced = collect(Path(out_root), inputs)
         translate = Translation(root, (str(TEMPLATES), job.templates_dir))
         files = {rel: translate.file(data) for rel, data in produced.items()}
         rendered = replace(
