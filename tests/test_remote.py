@@ -662,3 +662,32 @@ def test_templates_folder_is_named_as_the_clients(tmp_path: Path, scratch: Path)
     assert manifest["template"] == [
         "/home/office/.venv/reportkit/render/templates/reportkit/static/report.css"
     ]
+
+
+def test_a_disk_that_refuses_the_outputs_fails_that_agency_year(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reportkit.batch.cluster import publish_and_record
+    from reportkit.batch.freshness import STAMP_NAME
+
+    params = make_params(tmp_path, {"a-bureau": "西工区甲局"}, years=(2024,))
+    out = tmp_path / "out"
+    (task,) = tasks_of(params, out)
+    good = Returned(Rendered("rendered"), {"2024/a-bureau/report.html": b"good"}, 1.0)
+    assert publish_and_record(task, good).status == "rendered"
+    folder = out / "2024" / "a-bureau"
+    assert (folder / STAMP_NAME).is_file()
+
+    def full(*args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("reportkit.batch.cluster.publish", full)
+    again = Returned(Rendered("rendered"), {"2024/a-bureau/report.html": b"new"}, 1.0)
+    outcome = publish_and_record(task, again)
+    assert outcome.status == "failed"
+    assert outcome.message == (
+        "a-bureau 2024: the outputs could not be written here: OSError: [Errno 28] No space "
+        "left on device"
+    )
+    assert (folder / "report.html").read_bytes() == b"good"
+    assert not (folder / STAMP_NAME).exists()  # rendered again next time

@@ -265,6 +265,25 @@ def _installed_version() -> str:
         return "not installed"
 
 
+def publish_and_record(task: Task, returned: Returned) -> Outcome:
+    """Write a worker's outputs of ``task`` here and record its outcome, as a local render
+    does (the stamp goes first: a publish cut short leaves the agency-year to render again).
+    A disk that refuses fails this agency-year only, with one line."""
+    who = f"{task.item.agency_id} {task.item.year}"
+    rendered = returned.rendered
+    try:
+        remove_stamp(out_dir(task.out_root, task.item))
+        publish(task.out_root, returned.files)
+    except (OSError, ReportkitError) as err:
+        detail = str(err) if isinstance(err, ReportkitError) else _one_line(err)
+        rendered = Rendered("failed", f"{who}: the outputs could not be written here: {detail}")
+    try:
+        return record(task, rendered, returned.seconds)
+    except OSError as err:
+        note = f"the outcome could not be recorded: {_one_line(err)}"
+        return crashed_outcome(task, f"{rendered.message}; {note}" if rendered.message else note)
+
+
 def dashboard_line(link: str | None) -> str:
     """How to watch the cluster: its dashboard address, or why there is none."""
     if not link:
@@ -501,14 +520,7 @@ class DaskRunner:
             if not isinstance(returned, Returned):
                 name = type(returned).__name__
                 return crashed_outcome(task, f"the Dask task returned {name}")
-            directory = out_dir(task.out_root, task.item)
-            try:
-                remove_stamp(directory)
-                publish(task.out_root, returned.files)
-            except (OSError, ReportkitError) as err:
-                message = str(err) if isinstance(err, ReportkitError) else _one_line(err)
-                return record(task, Rendered("failed", f"outputs not written: {message}"), 0.0)
-            return record(task, returned.rendered, returned.seconds)
+            return publish_and_record(task, returned)
         error: BaseException | None
         try:
             error = future.exception(timeout=PROBE_TIMEOUT)

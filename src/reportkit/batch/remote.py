@@ -313,9 +313,9 @@ def collect(out_root: Path, inputs: Iterable[Path] = ()) -> dict[str, bytes]:
     skip = {os.path.normpath(p) for p in inputs}
     for path in sorted(out_root.rglob("*")):
         rel = PurePosixPath(path.relative_to(out_root).as_posix())
-        if path.is_file() and not path.is_symlink() and not _hidden(rel):
-            if os.path.normpath(path) not in skip:
-                files[rel.as_posix()] = path.read_bytes()
+        output = path.is_file() and not path.is_symlink() and not _hidden(rel)
+        if output and os.path.normpath(path) not in skip:
+            files[rel.as_posix()] = path.read_bytes()
     return files
 
 
