@@ -2,11 +2,12 @@
 
 Workers need no shared filesystem: each agency-year goes to a worker as the content of what it
 reads, and its outputs come back as bytes that this machine publishes and records
-(:mod:`.remote`). The section notebooks (and any large file several agency-years read: a
-district's Word template, a ledger serving several years) go to the cluster once, by sha256
-(a task keyed by the hash, that a worker fetches once and keeps for the batch), the rest with
-each task. Skipping what is up to date, the progress bar, the summary, the index and the exit codes are
-:func:`reportkit.batch.run.run_batch`'s, as for the local pool; only the executor differs.
+(:mod:`.remote`). The section notebooks, and every other file several agency-years read (a
+Word template, a ledger serving several years; not the small params files), go to the cluster
+once, by sha256 (a task keyed by the hash, that a worker fetches once and keeps for the
+batch), the rest with each task. Skipping what is up to date, the progress bar, the summary,
+the index and the exit codes are :func:`reportkit.batch.run.run_batch`'s, as for the local
+pool; only the executor differs.
 
 - ``--scheduler tcp://HOST:PORT`` connects to a running scheduler (:meth:`DaskRunner.connect`):
   an address that does not answer as a Dask scheduler is one :class:`SchedulerError` within
@@ -87,7 +88,8 @@ if TYPE_CHECKING:
 PROBE_TIMEOUT = 3.0  # seconds for an address to answer as a Dask scheduler
 WORKER_WAIT = 30.0  # seconds to wait for a first worker to join
 RETRIES = 1  # times a task that raised (not a failed render) is tried again
-SHARE_MIN = 64 * 1024  # bytes from which a file several agency-years read goes apart, by hash
+# params files (a few KiB, and most are read by two or three agency-years) go with each task
+PARAMS_SUFFIXES = frozenset({".yaml", ".yml"})
 PLUGIN_NAME = "reportkit-warm-kernels"
 Note = Callable[[str], None]
 
@@ -393,7 +395,8 @@ class DaskRunner:
         return max(1, sum(nthreads.values()))
 
     def _share(self, tasks: Sequence[Task], notebooks: list[tuple[str, bytes]]) -> Any:
-        """Send the notebooks, and each large file several tasks read, to the cluster once.
+        """Send the notebooks, and each file but params files that several tasks read, to the
+        cluster once.
 
         Each goes as a task that returns its bytes, keyed by their sha256 (``reportkit-file-…``):
         a worker fetches it once from another and keeps it for the batch, and if every worker
@@ -416,11 +419,9 @@ class DaskRunner:
         uses = Counter(os.path.abspath(p) for task in tasks for p in task.inputs)
         known: dict[str, str] = {}
         for path, count in uses.items():
-            if count < 2:
+            if count < 2 or Path(path).suffix in PARAMS_SUFFIXES:
                 continue
             try:
-                if Path(path).stat().st_size < SHARE_MIN:
-                    continue
                 data = Path(path).read_bytes()
             except OSError:
                 continue  # sent (or reported unreadable) with each task
