@@ -691,3 +691,81 @@ def test_a_disk_that_refuses_the_outputs_fails_that_agency_year(
     )
     assert (folder / "report.html").read_bytes() == b"good"
     assert not (folder / STAMP_NAME).exists()  # rendered again next time
+
+
+@given(
+    history=st.integers(min_value=0, max_value=2),
+    ledger=st.sampled_from(["none", "relative", "absolute", "missing"]),
+    template=st.sampled_from(["none", "params-relative", "params-home", "batch"]),
+    beside=st.booleans(),
+)
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+def test_any_agency_year_reads_on_a_worker_what_it_reads_here(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    history: int,
+    ledger: str,
+    template: str,
+    beside: bool,
+) -> None:
+    """Whatever an agency-year reads — earlier years, a ledger named any way, a Word template
+    from the params file or the batch — a worker without the client's folders reads the same."""
+    import reportkit.batch.remote as remote
+
+    base = tmp_path_factory.mktemp("any")
+    client = base / "client"
+    home = client / "home"
+    home.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    folder = client / "params" / "x-bureau"
+    shared = client / "shared"
+    shared.mkdir(parents=True)
+    shutil.copy(DATA / "requests.csv", shared / "台账.csv")
+    names = {
+        "none": None,
+        "relative": "../../shared/台账.csv",
+        "absolute": str(shared / "台账.csv"),
+        "missing": "../../shared/没有.csv",
+    }
+    for year in range(2024 - history, 2025):
+        path = write_params(folder, year, ledger=names[ledger])
+        if year == 2024 and template.startswith("params"):
+            name = "~/letterhead.docx" if template == "params-home" else "../letterhead.docx"
+            text = path.read_text(encoding="utf-8") + f"docx_template: {name}\n"
+            path.write_text(text, encoding="utf-8")
+    _letterhead(home / "letterhead.docx")
+    _letterhead(client / "params" / "letterhead.docx")
+    default = _letterhead(shared / "batch.docx") if template == "batch" else None
+    if beside:
+        (folder / "2024-notes.txt").write_text("note\n", encoding="utf-8")
+    out = client / "out"
+    params_dir = client / "params"
+    (task,) = [t for t in tasks_of(params_dir, out, docx_template=default) if t.item.year == 2024]
+
+    def seen(work_out: Path) -> Any:
+        data = (work_out / "2024" / "x-bureau" / "seen.json").read_text(encoding="utf-8")
+        return json.loads(data)
+
+    work = LoadingWork()
+    try:
+        here = work(
+            str(task.item.params),
+            str(base / "here"),
+            notebooks_dir=str(NOTEBOOKS),
+            docx_template=str(default) if default else None,
+        )
+    except Exception as err:  # a missing ledger: the same error there, with the same names
+        here = err
+    remote._SCRATCH.root = None
+    returned = on_worker(task, work, client, base / "worker")
+    if isinstance(here, Exception):
+        assert returned.rendered.status == "failed"
+        assert returned.rendered.message == " ".join(f"{type(here).__name__}: {here}".split())
+        return
+    publish(out, returned.files)
+    assert seen(out) == seen(base / "here")
+    assert params_dir.is_dir()
