@@ -593,3 +593,19 @@ def test_a_bad_local_count_is_one_line(tmp_path: Path, capsys: pytest.CaptureFix
         "Error: --scheduler local:0: the number of local workers must be a positive whole "
         "number, e.g. --scheduler local:4 (or local for one per core)\n"
     )
+
+
+def test_a_workers_address_is_not_a_scheduler(scheduler: str) -> None:
+    from distributed import Client
+
+    from reportkit.batch.cluster import probe
+
+    with Client(scheduler, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+        worker = sorted(client.nthreads())[0]
+    assert probe(scheduler)["type"] == "Scheduler"
+    with pytest.raises(SchedulerError) as err:
+        probe(worker)
+    assert str(err.value) == (
+        f"{worker} is a Dask Worker, not the scheduler; its scheduler is {scheduler}: pass the "
+        "scheduler's address"
+    )
