@@ -686,8 +686,8 @@ def test_a_disk_that_refuses_the_outputs_fails_that_agency_year(
     outcome = publish_and_record(task, again)
     assert outcome.status == "failed"
     assert outcome.message == (
-        "a-bureau 2024: the outputs could not be written here: OSError: [Errno 28] No space "
-        "left on device"
+        f"a-bureau 2024: no space left on the device — free space on the disk that holds "
+        f"{folder}, then run again; the earlier outputs were kept"
     )
     assert (folder / "report.html").read_bytes() == b"good"
     assert not (folder / STAMP_NAME).exists()  # rendered again next time

@@ -39,21 +39,24 @@ import importlib.util
 import logging
 import os
 import threading
+import time
 import uuid
 import warnings
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
-from contextlib import suppress
+from contextlib import ExitStack, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import distributed
 from distributed import WorkerPlugin, get_worker
 
-from ..errors import ReportkitError
+from ..errors import OutputsBusy, ReportkitError
 from ..render.manifest import package_versions
+from ..render.safety import deferred_signals, describe_os_error, output_lock, stopped_by
 from .address import SchedulerError, check_reachable, fix, parse_local
-from .freshness import out_dir, remove_stamp
+from .discover import AgencyYear
+from .freshness import out_dir, remove_stamp, stale_reason
 from .progress import ProgressSink
 from .remote import (
     Identity,
@@ -78,6 +81,7 @@ from .units import (
     crashed_outcome,
     not_run_outcome,
     record,
+    task_outcome,
 )
 
 if TYPE_CHECKING:
@@ -90,6 +94,7 @@ WORKER_WAIT = 30.0  # seconds to wait for a first worker to join
 RETRIES = 1  # times a task that raised (not a failed render) is tried again
 # params files (a few KiB, and most are read by two or three agency-years) go with each task
 PARAMS_SUFFIXES = frozenset({".yaml", ".yml"})
+LOCK_POLL = 0.5  # seconds between tries of a folder another process is rendering
 PLUGIN_NAME = "reportkit-warm-kernels"
 Note = Callable[[str], None]
 
@@ -269,21 +274,20 @@ def _installed_version() -> str:
 
 def publish_and_record(task: Task, returned: Returned) -> Outcome:
     """Write a worker's outputs of ``task`` here and record its outcome, as a local render
-    does (the stamp goes first: a publish cut short leaves the agency-year to render again).
-    A disk that refuses fails this agency-year only, with one line."""
-    who = f"{task.item.agency_id} {task.item.year}"
+    does (the stamp goes first: a publish cut short leaves the agency-year to render again;
+    Ctrl-C waits for the renames). A disk that refuses fails this agency-year only, with one
+    line. The caller holds the agency-year's lock."""
+    directory = out_dir(task.out_root, task.item)
     rendered = returned.rendered
     try:
-        remove_stamp(out_dir(task.out_root, task.item))
-        publish(task.out_root, returned.files)
+        remove_stamp(directory)
+        with deferred_signals():
+            publish(task.out_root, returned.files)
     except (OSError, ReportkitError) as err:
-        detail = str(err) if isinstance(err, ReportkitError) else _one_line(err)
-        rendered = Rendered("failed", f"{who}: the outputs could not be written here: {detail}")
-    try:
-        return record(task, rendered, returned.seconds)
-    except OSError as err:
-        note = f"the outcome could not be recorded: {_one_line(err)}"
-        return crashed_outcome(task, f"{rendered.message}; {note}" if rendered.message else note)
+        detail = describe_os_error(err, directory) if isinstance(err, OSError) else str(err)
+        who = f"{task.item.agency_id} {task.item.year}"
+        rendered = Rendered("failed", f"{who}: {detail}")
+    return record(task, rendered, returned.seconds)
 
 
 def dashboard_line(link: str | None) -> str:
@@ -450,6 +454,8 @@ class DaskRunner:
         named, known, shared = self._share(tasks, notebook_files(notebooks_dir))
         pending = deque(tasks)
         running: dict[Any, Task] = {}
+        locks: dict[AgencyYear, ExitStack] = {}  # held from submission to record
+        busy_since: dict[AgencyYear, float] = {}
         outcomes: list[Outcome] = []
         as_completed: Any = distributed.as_completed
         finished = as_completed(loop=self.client.loop, raise_errors=False)
@@ -462,16 +468,54 @@ class DaskRunner:
             if fail_fast and outcome.status in FAILED_STATUSES:
                 stop = True
 
+        def release(task: Task) -> None:
+            held = locks.pop(task.item, None)
+            if held is not None:
+                held.close()
+
+        def take(task: Task) -> bool | None:
+            """Lock ``task``'s folder (as a local render does): True when held, False when
+            another process holds it (try again later), None when ``task`` is done here."""
+            directory = out_dir(task.out_root, task.item)
+            stack = ExitStack()
+            try:
+                stack.enter_context(output_lock(directory, wait=0))
+            except OutputsBusy as err:
+                first = busy_since.setdefault(task.item, time.monotonic())
+                if time.monotonic() - first < task.lock_wait:
+                    return False
+                progress.begin(task.item)
+                finish(task_outcome(task, "failed", str(err)))
+                return None
+            except OSError as err:
+                progress.begin(task.item)
+                finish(task_outcome(task, "failed", describe_os_error(err, directory)))
+                return None
+            locks[task.item] = stack
+            progress.begin(task.item)
+            if task.reason != "forced" and stale_reason(directory, task.key) is None:
+                release(task)
+                message = "rendered meanwhile by another process"
+                finish(task_outcome(task, "up to date", message))
+                return None
+            return True
+
         def submit() -> None:
             limit = max(1, jobs if jobs is not None else self.threads())
+            waiting: list[Task] = []
             while pending and not stop and len(running) < limit:
                 task = pending.popleft()
-                progress.begin(task.item)
+                taken = take(task)
+                if taken is False:
+                    waiting.append(task)
+                if not taken:
+                    continue
                 try:
                     job, blobs = pack(task, notebooks_dir, named, known)
                 except TransportError as err:
                     remove_stamp(out_dir(task.out_root, task.item))
                     finish(record(task, Rendered("invalid", str(err)), 0.0))
+                    release(task)
                     continue
                 needed = {d for _, d in (*job.notebooks, *job.files)}
                 blobs.update({d: shared[d] for d in needed if d in shared})
@@ -488,24 +532,34 @@ class DaskRunner:
                 )
                 running[future] = task
                 finished.add(future)
+            pending.extend(waiting)
 
         try:
             submit()
-            while running:
+            while running or (pending and not stop):
+                if not running:  # only agency-years another process is rendering are left
+                    time.sleep(LOCK_POLL)
+                    submit()
+                    continue
                 future = next(finished)
                 task = running.pop(future)
-                finish(self._outcome(future, task))
+                try:
+                    finish(self._outcome(future, task))
+                finally:
+                    release(task)
                 future.release()
                 submit()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as err:
             # Queued and running tasks are cancelled; a render already running on a worker
             # thread finishes there, in its mirror, and its outputs are never written here.
             self.client.cancel(list(running), force=True)
             rendered = sum(o.status == "rendered" for o in outcomes)
-            raise BatchInterrupted(rendered, len(tasks) - rendered) from None
+            raise BatchInterrupted(rendered, len(tasks) - rendered, stopped_by(err)) from None
         finally:
             for future in shared.values():
                 future.release()
+            for held in locks.values():
+                held.close()
         outcomes.extend(not_run_outcome(t, "--fail-fast stopped the batch") for t in pending)
         return outcomes
 
