@@ -40,7 +40,7 @@ from typing import Any
 
 from ..errors import ReportkitError
 from ..model.references import MIRROR_MARK, in_mirror
-from ..render.locations import TEMPLATES
+from ..render.locations import TEMPLATES, work_prefix
 from ..render.manifest import MANIFEST_NAME
 from .freshness import code_identity, out_dir
 from .units import Rendered, Task, WorkFn, run_work
@@ -462,7 +462,7 @@ def publish(out_root: str | Path, files: Mapping[str, bytes]) -> list[Path]:
     for folder, entries in sorted(groups.items()):
         target = root / folder
         target.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".render-", dir=target))
+        work = Path(tempfile.mkdtemp(prefix=work_prefix(), dir=target))
         try:
             for inner, content in entries.items():
                 (work / inner).parent.mkdir(parents=True, exist_ok=True)
