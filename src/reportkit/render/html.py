@@ -20,6 +20,8 @@ from .templating import html, render_part, static_text
 
 TEMPLATE_NAME = "reportkit"
 TITLE_TAG = "title"
+# report cells before the first section: the title and the preamble
+FRONT_TAGS = frozenset({TITLE_TAG, "preamble"})
 
 # What a browser (or WeasyPrint) fetches by itself: attributes that load, per element; CSS
 # url() and @import in <style> and style=. <a href> only links (nothing is fetched).
@@ -112,7 +114,7 @@ def mark_sections(nb: NotebookNode) -> NotebookNode:
     for i, cell in enumerate(shown):
         rk = cell.metadata.setdefault("reportkit", {})
         section = rk.get("section")
-        is_title = TITLE_TAG in cell.metadata.get("tags", [])
+        is_title = bool(FRONT_TAGS & set(cell.metadata.get("tags", [])))
         rk["open"] = bool(section is not None and section != previous and not is_title)
         nxt = (
             shown[i + 1].metadata.get("reportkit", {}).get("section")
