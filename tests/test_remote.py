@@ -769,3 +769,25 @@ def test_any_agency_year_reads_on_a_worker_what_it_reads_here(
     publish(out, returned.files)
     assert seen(out) == seen(base / "here")
     assert params_dir.is_dir()
+
+
+def test_every_command_is_found_by_its_module() -> None:
+    """A command imports its own CLI module only (so that `batch --scheduler` with a dead
+    address answers in about a second): every command must be mapped to its module."""
+    import reportkit.cli as cli
+
+    parser = cli.build_parser(["--help"])  # every module
+    commands = set(next(a for a in parser._actions if a.dest == "command").choices)
+    assert commands == set(cli.MODULE_OF)
+    code = (
+        "import sys, reportkit.cli as c; c.build_parser(['batch', '--scheduler', 'x']);"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith(('reportkit.cli.', "
+        "'pandas', 'distributed')))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = done.stdout.split()
+    assert "reportkit.cli.batch" in loaded
+    assert not {"reportkit.cli.demo", "reportkit.cli.importing", "reportkit.cli.check"} & set(
+        loaded
+    )
+    assert not [m for m in loaded if m.startswith(("pandas", "distributed"))]
