@@ -32,12 +32,35 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
-from ..errors import ReportkitError
 from ..model.ledger import year_digest
-from ..model.yamlfile import read_yaml
 from ..render.locations import TEMPLATES, default_notebooks_dir, output_dir, template_files
 from ..render.manifest import sha256_file
 from .discover import AgencyYear
+from .inputs import (
+    InputFiles,
+    declared_docx_template,
+    docx_template_for,
+    history_paths,
+    input_files,
+)
+
+__all__ = [
+    "InputFiles",
+    "InputsKey",
+    "code_identity",
+    "code_parts",
+    "declared_docx_template",
+    "docx_template_for",
+    "history_part",
+    "input_files",
+    "inputs_key",
+    "key_of",
+    "out_dir",
+    "read_stamp",
+    "remove_stamp",
+    "stale_reason",
+    "write_stamp",
+]
 
 STAMP_NAME = ".inputs-key"
 REQUIRED_OUTPUTS = ("report.html", "report.pdf", "report.docx", "manifest.json")
@@ -60,11 +83,20 @@ def _digest_files(root: Path, files: Iterable[Path]) -> str:
 def code_parts(notebooks_dir: str | Path | None = None) -> dict[str, str]:
     """The parts of the key shared by every agency-year: notebooks, templates, code, version."""
     notebooks = Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()
-    sources = [p for p in PACKAGE_DIR.rglob("*.py") if is_report_code(p)]
     return {
         "notebooks": _digest_files(notebooks, notebooks.glob("*.ipynb"))
         if notebooks.is_dir()
         else ABSENT,
+        **code_identity(),
+    }
+
+
+def code_identity() -> dict[str, str]:
+    """What a render runs, as installed here: ``templates`` (the report's templates and
+    stylesheet), ``code`` (the source of :data:`REPORT_PACKAGES`) and ``version`` — what a Dask
+    worker must share with the client (:mod:`.remote`)."""
+    sources = [p for p in PACKAGE_DIR.rglob("*.py") if is_report_code(p)]
+    return {
         "templates": _digest_files(TEMPLATES, template_files()),
         "code": _digest_files(PACKAGE_DIR, sources),
         "version": __version__,
@@ -93,20 +125,16 @@ def _file_part(path: Path) -> str:
     return sha256_file(path) if path.is_file() else ABSENT
 
 
-def history_part(item: AgencyYear) -> str:
+def history_part(item: AgencyYear, history: Iterable[Path] | None = None) -> str:
     """The digest of the same agency's consecutive earlier years (what rendering loads).
 
     R5 reads last year; the year-over-year charts read every consecutive earlier year. The first
     missing year ends the chain, so adding last year's file changes the digest too.
+    ``history``: those files, newest first, when already found (:func:`.inputs.history_paths`).
     """
     digest = hashlib.sha256()
-    year = item.year - 1
-    while True:
-        path = item.params.with_name(f"{year}.yaml")
-        if not path.is_file():
-            break
-        digest.update(f"{year}:{sha256_file(path)}\n".encode())
-        year -= 1
+    for path in history if history is not None else history_paths(item):
+        digest.update(f"{path.stem}:{sha256_file(path)}\n".encode())
     return digest.hexdigest()
 
 
@@ -130,19 +158,26 @@ def inputs_key(
     shared: Mapping[str, str],
     extra_inputs: Iterable[Path] = (),
 ) -> InputsKey:
-    """The key of ``item`` given the :func:`code_parts` and any extra input files.
+    """The key of ``item`` given the :func:`code_parts` and any extra input files (the Word
+    template among them): :func:`key_of` its :func:`~.inputs.input_files`."""
+    return key_of(item, shared, input_files(item, extra=extra_inputs))
 
-    Extra inputs (ledgers found beside the params file, and ``extra_inputs``) enter by their
-    name relative to the agency folder, or their absolute path when outside it.
+
+def key_of(item: AgencyYear, shared: Mapping[str, str], files: InputFiles) -> InputsKey:
+    """The key of ``item`` whose render reads ``files`` (:func:`~.inputs.input_files`).
+
+    The params file and earlier years enter by their hash, the ledgers they name by what the
+    year takes from them (:func:`sources_part`), the other inputs by their name relative to
+    the agency folder (or their absolute path when outside it) and hash.
     """
     parts = dict(shared)
-    parts["params"] = _file_part(item.params)
-    parts["previous"] = history_part(item)
+    parts["params"] = _file_part(files.params)
+    parts["previous"] = history_part(item, files.history)
     ledgers = sources_part(item)
     if ledgers:
         parts["ledgers"] = ledgers
     folder = item.params.parent
-    for path in sorted({*item.ledgers(), *(Path(p) for p in extra_inputs)}):
+    for path in files.others:
         try:
             name = path.relative_to(folder).as_posix()
         except ValueError:
@@ -150,37 +185,6 @@ def inputs_key(
         parts[f"input:{name}"] = _file_part(path)
     text = json.dumps(sorted(parts.items()), ensure_ascii=False)
     return InputsKey(hashlib.sha256(text.encode()).hexdigest(), parts)
-
-
-def declared_docx_template(params: Path) -> Path | None:
-    """The ``docx_template`` a params file names, as a path (relative ones beside the file).
-
-    Only a file that mentions ``docx_template`` is parsed (most do not); an unreadable one
-    names none here (its render reports it as invalid).
-    """
-    try:
-        text = params.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if "docx_template" not in text:
-        return None
-    try:
-        data = read_yaml(params)
-    except ReportkitError:
-        return None
-    value = data.get("docx_template") if isinstance(data, dict) else None
-    if not isinstance(value, str) or not value:
-        return None
-    given = Path(value).expanduser()
-    return given if given.is_absolute() else params.parent / given
-
-
-def docx_template_for(item: AgencyYear, default: str | Path | None = None) -> Path | None:
-    """The Word template of ``item``'s render: its params file's, else ``default``."""
-    declared = declared_docx_template(item.params)
-    if declared is not None:
-        return declared
-    return Path(default) if default is not None else None
 
 
 def out_dir(out_root: str | Path, item: AgencyYear) -> Path:

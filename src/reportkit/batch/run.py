@@ -26,9 +26,11 @@ from ..render.safety import (
     output_lock,
     sigterm_as_interrupt,
 )
+from .address import check_reachable, parse_local
 from .comparisons import CompareOutcome, write_comparisons
 from .discover import AgencyYear, discover, parse_year
-from .freshness import code_parts, docx_template_for, inputs_key, out_dir, stale_reason
+from .freshness import code_parts, key_of, out_dir, stale_reason
+from .inputs import input_files
 from .pool import run_pool, run_serial
 from .progress import NullProgress, ProgressSink
 from .units import (
@@ -120,10 +122,8 @@ def plan(
     default = str(docx_template) if docx_template is not None else None
     for item in items:
         extra = list(extra_inputs(item)) if extra_inputs else []
-        template = docx_template_for(item, docx_template)
-        if template is not None:
-            extra.append(template)
-        key = inputs_key(item, shared, extra)
+        files = input_files(item, docx_template, extra)
+        key = key_of(item, shared, files)
         directory = out_dir(out_root, item)
         reason = "forced" if force else stale_reason(directory, key)
         if reason is not None and not force:
@@ -134,8 +134,20 @@ def plan(
             )
         else:
             nb = str(notebooks_dir) if notebooks_dir is not None else None
+            paths = tuple(str(p) for p in files.paths())
             tasks.append(
-                Task(item, str(out_root), key, reason, strict, nb, default, cell_timeout, lock_wait)
+                Task(
+                    item,
+                    str(out_root),
+                    key,
+                    reason,
+                    strict,
+                    nb,
+                    default,
+                    cell_timeout,
+                    lock_wait,
+                    paths,
+                )
             )
     return tasks, fresh
 
@@ -169,6 +181,7 @@ def run_batch(
     docx_template: str | Path | None = None,
     cell_timeout: float | None = None,
     lock_wait: float = LOCK_WAIT,
+    note: Callable[[str], None] | None = None,
 ) -> BatchResult:
     """Render every agency-year under ``params_dir`` that is not up to date.
 
@@ -187,9 +200,12 @@ def run_batch(
     :class:`~reportkit.errors.ParamsError` before anything renders).
 
     With ``scheduler`` (``tcp://HOST:PORT``) the agency-years run on that Dask cluster
-    (:mod:`reportkit.cluster`; ``jobs``, when given, caps how many run at once). The workers
-    read the params and notebooks and write the outputs at the same absolute paths as here:
-    a shared filesystem is assumed. The scheduler is contacted only when something is to render.
+    (:mod:`.cluster`; ``jobs``, when given, caps how many run at once); ``local`` or
+    ``local:N`` starts one of N single-threaded worker processes here for this batch. Workers
+    need not see any of this machine's folders: each is sent what its agency-year reads, and
+    its outputs are written here (:mod:`.remote`). The scheduler is contacted only when
+    something is to render. ``note`` receives lines worth showing the user (the dashboard's
+    address, library versions that differ on the workers).
 
     ``cell_timeout`` (seconds, default the renderer's) stops a section whose cell runs longer.
     Each agency-year's folder is locked while it is rendered: two batches (or a ``run``) on one
@@ -199,8 +215,9 @@ def run_batch(
     at a time as well; a failure to write it (a full disk) is ``index_error``, exit code 1.
 
     Raises :class:`~reportkit.errors.UsageError` for unusable arguments (an unreachable
-    scheduler, an ``out_root`` that is a file, a bad ``cell_timeout`` included) and
-    :class:`BatchInterrupted` on Ctrl-C or SIGTERM (after stopping the workers).
+    scheduler, workers that run another reportkit, an ``out_root`` that is a file, a bad
+    ``cell_timeout`` included) and :class:`BatchInterrupted` on Ctrl-C or SIGTERM (after
+    stopping the workers).
     """
     with sigterm_as_interrupt():
         return _run_batch(
@@ -222,6 +239,7 @@ def run_batch(
             docx_template=docx_template,
             cell_timeout=cell_timeout,
             lock_wait=lock_wait,
+            note=note,
         )
 
 
@@ -245,6 +263,7 @@ def _run_batch(
     docx_template: str | Path | None,
     cell_timeout: float | None,
     lock_wait: float,
+    note: Callable[[str], None] | None,
 ) -> BatchResult:
     started = time.monotonic()
     chosen_year = parse_year(year)
@@ -255,6 +274,7 @@ def _run_batch(
         docx_template = Path(docx_template).resolve()
         check_docx_template(docx_template, "--docx-template", field=None)
     if scheduler is not None:
+        parse_local(scheduler)  # a bad local:N is an error before anything else
         params_dir = Path(params_dir).resolve()
         out_root = Path(out_root).resolve()
         notebooks_dir = Path(notebooks_dir or default_notebooks_dir()).resolve()
@@ -274,16 +294,19 @@ def _run_batch(
     )
     cluster: DaskRunner | None = None
     if tasks and scheduler is not None:
+        if parse_local(scheduler) is None:
+            check_reachable(scheduler)  # before Dask's import: a refused port fails at once
         from .cluster import DaskRunner
 
-        cluster = DaskRunner.connect(scheduler)
+        cluster = DaskRunner.open(scheduler, note)
     sink.start(len(tasks), len(fresh))
     try:
         done: list[Outcome] = []
         if tasks:  # the renderer is imported only when there is something to render
             fn = work if work is not None else default_work()
             if cluster is not None:
-                done = cluster.run(fn, tasks, jobs, fail_fast, sink, warm_kernels)
+                nb = notebooks_dir if notebooks_dir is not None else default_notebooks_dir()
+                done = cluster.run(fn, tasks, jobs, fail_fast, sink, warm_kernels, nb)
             elif n_jobs == 1 or len(tasks) == 1:
                 done = run_serial(fn, tasks, fail_fast, sink, warm_kernels)
             else:

@@ -3,8 +3,9 @@
 :func:`execute` calls the render function (``reportkit.render.pipeline.render_agency_year``
 unless another one is given), then records the attempt beside the outputs (``.last-run.json``)
 and, after a successful render only, the inputs key (``.inputs-key``, see :mod:`.freshness`).
-The same unit runs in this process, in a local process pool (:mod:`.pool`) and on Dask workers
-(:mod:`.cluster`).
+The same unit runs in this process and in a local process pool (:mod:`.pool`). On Dask workers
+(:mod:`.cluster`) it is cut in two: :func:`run_work` runs on the worker, in its copy of the
+inputs, and :func:`record` here, after the outputs came back (:mod:`.remote`).
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class Task:
     docx_template: str | None = None
     cell_timeout: float | None = None  # None: the renderer's default
     lock_wait: float = LOCK_WAIT
+    inputs: tuple[str, ...] = ()  # every input file (:func:`.inputs.input_files`)
 
 
 @dataclass(frozen=True)
@@ -141,14 +143,15 @@ def execute(work: WorkFn, task: Task) -> Outcome:
     outcome is "up to date". A folder that stays locked, or cannot be written at all, fails
     this agency-year only, and nothing of the other process's is touched.
     """
-    item = task.item
-    directory = out_dir(task.out_root, item)
+    directory = out_dir(task.out_root, task.item)
     start = time.monotonic()
     try:
         with output_lock(directory, wait=task.lock_wait):
             if task.reason != "forced" and stale_reason(directory, task.key) is None:
                 return _outcome(task, "up to date", "rendered meanwhile by another process")
-            return _execute_locked(work, task, directory, start)
+            remove_stamp(directory)
+            rendered = run_work(work, task)
+            return record(task, rendered, time.monotonic() - start)
     except OutputsBusy as err:
         return _outcome(task, "failed", str(err), start)
     except OSError as err:
@@ -160,9 +163,27 @@ def _outcome(task: Task, status: Status, message: str, start: float | None = Non
     return replace(task_outcome(task, status, message), seconds=seconds)
 
 
-def _execute_locked(work: WorkFn, task: Task, directory: Path, start: float) -> Outcome:
-    item = task.item
-    remove_stamp(directory)
+@dataclass(frozen=True)
+class Rendered:
+    """What the work function said about one agency-year (before it is recorded)."""
+
+    status: Status
+    message: str = ""
+    failed_notebook: str | None = None
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def run_work(
+    work: WorkFn,
+    task: Task,
+    *,
+    params: str | None = None,
+    out_root: str | None = None,
+    notebooks_dir: str | None = None,
+    docx_template: str | None = None,
+) -> Rendered:
+    """Call ``work`` for ``task`` (at other paths than the task's when given: a Dask worker
+    renders from its mirror of the client's files). Never raises for a failed render."""
     failed_notebook: str | None = None
     findings: list[dict[str, Any]] = []
     status: Status
@@ -171,11 +192,11 @@ def _execute_locked(work: WorkFn, task: Task, directory: Path, start: float) -> 
         extra["cell_timeout"] = task.cell_timeout
     try:
         result = work(
-            str(item.params),
-            task.out_root,
+            params if params is not None else str(task.item.params),
+            out_root if out_root is not None else task.out_root,
             strict=task.strict,
-            notebooks_dir=task.notebooks_dir,
-            docx_template=task.docx_template,
+            notebooks_dir=notebooks_dir if notebooks_dir is not None else task.notebooks_dir,
+            docx_template=docx_template if docx_template is not None else task.docx_template,
             **extra,
         )
         known = _RENDER_STATUSES.get(result.status)
@@ -187,21 +208,28 @@ def _execute_locked(work: WorkFn, task: Task, directory: Path, start: float) -> 
         findings = list(result.findings)
     except Exception as err:  # a bug in the work function must not stop the batch
         status, message = "failed", f"{type(err).__name__}: {err}"
+    return Rendered(status, " ".join(message.split()), failed_notebook, findings)
+
+
+def record(task: Task, rendered: Rendered, seconds: float) -> Outcome:
+    """The outcome of ``task``, recorded beside its outputs: ``.last-run.json``, and the inputs
+    key after a successful render."""
+    directory = out_dir(task.out_root, task.item)
     outcome = Outcome(
-        agency_id=item.agency_id,
-        year=item.year,
-        params=str(item.params),
+        agency_id=task.item.agency_id,
+        year=task.item.year,
+        params=str(task.item.params),
         out_dir=str(directory),
-        status=status,
-        message=" ".join(message.split()),
+        status=rendered.status,
+        message=rendered.message,
         reason=task.reason,
-        failed_notebook=failed_notebook,
-        findings=findings,
-        seconds=round(time.monotonic() - start, 3),
+        failed_notebook=rendered.failed_notebook,
+        findings=rendered.findings,
+        seconds=round(seconds, 3),
     )
     try:
         _write_json(directory / LAST_RUN_NAME, outcome.as_json())
-        if status == "rendered":
+        if rendered.status == "rendered":
             write_stamp(directory, task.key)
     except OSError as err:
         # an older record must not outlive this attempt (removing needs no space)

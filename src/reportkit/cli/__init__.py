@@ -29,6 +29,19 @@ EXIT_BUG = 70  # EX_SOFTWARE: reportkit itself failed
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 
 COMMAND_MODULES = ("check", "run", "batch", "importing", "demo", "compare", "ledger")
+# the module of each command: a command imports its own module only (some import pandas or
+# Dask, seconds that `reportkit batch --scheduler` with a dead address must not wait for)
+MODULE_OF = {
+    "check": "check",
+    "export": "check",
+    "schema": "check",
+    "run": "run",
+    "batch": "batch",
+    "import": "importing",
+    "demo": "demo",
+    "compare": "compare",
+    "ledger": "ledger",
+}
 
 Command = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, tuple[Callable[[argparse._SubParsersAction[Any]], None], Command]] = {}
@@ -59,9 +72,12 @@ def _print_json(data: Any) -> None:
 # ---------------------------------------------------------------- main
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every registered command."""
-    _load_commands()
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser of the command ``argv`` names (of every command when it names
+    none: ``--help``, a mistyped command)."""
+    words = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
+    module = MODULE_OF.get(words[0]) if words else None
+    _load_commands((module,) if module else COMMAND_MODULES)
     parser = argparse.ArgumentParser(
         prog="reportkit",
         description="政府信息公开工作年度报告: check, render, batch, import, export.",
@@ -73,11 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_commands() -> None:
+def _load_commands(names: Sequence[str] = COMMAND_MODULES) -> None:
     """Import the modules whose commands register themselves."""
     import importlib
 
-    for name in COMMAND_MODULES:
+    for name in names:
         try:
             importlib.import_module(f"reportkit.cli.{name}")
         except ModuleNotFoundError as err:
@@ -87,7 +103,7 @@ def _load_commands() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``reportkit`` console script."""
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     _, fn = _COMMANDS[args.command]
     try:

@@ -47,9 +47,10 @@ def _setup_batch(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument(
         "--scheduler",
         metavar="ADDRESS",
-        help="render on this Dask cluster (tcp://HOST:PORT) instead of local processes; the "
-        "workers must see --params, --out and the notebooks at the same paths (shared "
-        "filesystem)",
+        help="render on the Dask cluster of this scheduler (tcp://HOST:PORT) instead of local "
+        "processes; its workers need the same reportkit, not this machine's folders: each gets "
+        "what its agency-year reads, and the outputs are written here. local[:N] starts N "
+        "single-threaded workers on this machine (default: one per core)",
     )
     add_cell_timeout(p)
     p.add_argument(
@@ -79,6 +80,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             docx_template=args.docx_template,
             cell_timeout=args.cell_timeout,
             lock_wait=args.lock_wait,
+            note=_note,
         )
     except BatchInterrupted as err:
         quiet_abandoned_work()
@@ -88,6 +90,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if result.index_error:
         print(f"Error: {result.index_error}", file=sys.stderr)
     return result.exit_code
+
+
+def _note(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
 
 
 def _rules(outcome: Outcome) -> str:

@@ -8,6 +8,8 @@ Owns:
 - ``params``   — reading and writing ``params/<agency-id>/<year>.yaml`` (``yamlfile``: the YAML
   rules; ``messages``: validation errors as one line naming file, field, value and fix);
 - ``inputs``   — what one render reads: a params file and the same agency's earlier years;
+- ``references`` — where a file a params file names is (``ledger:``, ``docx_template:``), also
+  inside a Dask worker's mirror of the client's files;
 - ``schema``   — the JSON Schema of params files, generated from the model;
 - ``export``   — the normalized JSON of DESIGN.md (``reportkit export --json``).
 

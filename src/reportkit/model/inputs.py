@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import ParamsError
 from .params import load_report, previous_year_path
+from .references import referenced_path
 from .report import Report
 
 DOCX_TEMPLATE_SUFFIXES = (".docx", ".dotx")
@@ -44,11 +45,11 @@ class Inputs:
 
 
 def declared_docx_template(params_path: str | Path, report: Report) -> Path | None:
-    """``report.docx_template`` as a path: absolute as given, else beside the params file."""
+    """``report.docx_template`` as a path: absolute as given, else beside the params file
+    (:func:`~reportkit.model.references.referenced_path`)."""
     if not report.docx_template:
         return None
-    given = Path(report.docx_template).expanduser()
-    return given if given.is_absolute() else Path(params_path).parent / given
+    return referenced_path(Path(params_path).parent, report.docx_template, home=True)
 
 
 def check_docx_template(path: Path, source: str, field: str | None = "docx_template") -> None:

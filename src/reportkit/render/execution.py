@@ -69,9 +69,11 @@ _MAX_SOCKET_PATH = 100
 # keep — out of the collector's sight (gc.freeze), so that later collections, the reset's own
 # and those that run while cells allocate, walk only objects made since: a reset falls from
 # ~0.1 s to a few ms once pandas and matplotlib are loaded. What a reset leaves is reachable
-# anyway; frozen objects are just never collected should they become garbage later.
+# anyway; frozen objects are just never collected should they become garbage later. The
+# kernel goes to the notebook's folder first: ``%reset`` reads the working directory, which
+# may be gone (a Dask worker's mirror of the last agency-year's files is emptied after it).
 RESET_CODE = (
-    "%reset -f\nimport gc as _gc, os as _os\n_gc.freeze()\n_os.chdir({cwd!r})\ndel _gc, _os"
+    "import os as _os\n_os.chdir({cwd!r})\n%reset -f\nimport gc as _gc\n_gc.freeze()\ndel _gc"
 )
 
 log = logging.getLogger(__name__)

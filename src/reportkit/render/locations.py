@@ -7,6 +7,7 @@ loading the renderer.
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 from ..errors import UsageError
@@ -15,6 +16,7 @@ NOTEBOOKS_ENV = "REPORTKIT_NOTEBOOKS"
 REPO_NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 REPORT_FILES = ("report.ipynb", "report.html", "report.pdf", "report.docx")
+WORK_PREFIX = ".render-"  # work folders beside the outputs, renamed into place when complete
 
 
 def default_notebooks_dir() -> Path:
@@ -50,3 +52,9 @@ def check_out_root(out_root: str | Path) -> Path:
                 )
             break
     return root
+
+
+def work_prefix() -> str:
+    """``.render-<pid>@<host>-``: whose work folder it is (a render's, or a batch publishing
+    what a Dask worker rendered), so that a dead process's can be swept."""
+    return f"{WORK_PREFIX}{os.getpid()}@{socket.gethostname()}-"

@@ -38,7 +38,14 @@ from .execution import (
     run_notebook,
 )
 from .html import notebook_to_html
-from .locations import REPORT_FILES, default_notebooks_dir, output_dir, template_files
+from .locations import (
+    REPORT_FILES,
+    WORK_PREFIX,
+    default_notebooks_dir,
+    output_dir,
+    template_files,
+    work_prefix,
+)
 from .manifest import MANIFEST_NAME, build_manifest, manifest_text
 from .safety import (
     CELL_TIMEOUT,
@@ -169,7 +176,7 @@ def render_agency_year(
     try:
         with output_lock(out_dir, wait=lock_wait):
             _sweep(out_dir)
-            work = Path(tempfile.mkdtemp(prefix=_work_prefix(), dir=out_dir)).resolve()
+            work = Path(tempfile.mkdtemp(prefix=work_prefix(), dir=out_dir)).resolve()
             try:
                 return _render(
                     inputs,
@@ -352,14 +359,6 @@ def _docx(inputs: Inputs, template: Path | None, path: Path) -> None:
 
     source = str(inputs.path) if inputs.docx_template is not None else "--docx-template"
     write_report_docx(inputs.report, path, inputs.history, template, template_source=source)
-
-
-WORK_PREFIX = ".render-"
-
-
-def _work_prefix() -> str:
-    """``.render-<pid>@<host>-``: whose work folder it is, so a dead process's can be swept."""
-    return f"{WORK_PREFIX}{os.getpid()}@{socket.gethostname()}-"
 
 
 def _owner_gone(folder: Path) -> bool:

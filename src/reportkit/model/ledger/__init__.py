@@ -16,8 +16,8 @@ Part of the ``model`` stage (it reads input data of one agency-year). Owns:
 - ``templates``  — the XLSX/CSV templates (``reportkit ledger template``) and the demo's ledgers.
 
 May import: :mod:`reportkit.model.labels`, :mod:`reportkit.model.yamlfile`,
-:mod:`reportkit.errors`, pandas and openpyxl — never :mod:`reportkit.model.report` (which
-refers to :class:`~.sources.TableSources`). pandas (``validate``, ``compute``) and openpyxl are
+:mod:`reportkit.model.references`, :mod:`reportkit.errors`, pandas and openpyxl — never
+:mod:`reportkit.model.report` (which refers to :class:`~.sources.TableSources`). pandas (``validate``, ``compute``) and openpyxl are
 imported when a file is read, so importing :mod:`reportkit.model` stays fast.
 """
 

@@ -20,6 +20,7 @@ from typing import Any, Final
 
 from ...errors import LedgerError, ReportkitError
 from .. import labels as L
+from ..references import referenced_path
 from .read import RawTable, read_bytes, read_raw
 from .view import YearView
 from .vocabulary import PARAMS_KEYS, Kind
@@ -135,9 +136,7 @@ def source_file(
     from .compute import requests_view, review_view
 
     written, sheet = ref
-    path = Path(written)
-    if not path.is_absolute():
-        path = base / path
+    path = referenced_path(base, written)
     raw, frame = records(kind, path, str(path), sheet)
     view = requests_view(frame, year, fmt) if kind == "ledger" else review_view(frame, year)
     return SourceFile(kind, written, raw.sheet, raw.sha256, view, year)
