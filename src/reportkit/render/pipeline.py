@@ -28,6 +28,7 @@ from ..checks import Finding, check_report, has_errors
 from ..errors import RenderError, ReportkitError
 from ..model.inputs import Inputs, check_docx_template, load_inputs
 from .combine import combine_notebooks, read_notebook, write_notebook
+from .environment import warn_if_pdf_slow
 from .execution import (
     SECTIONS,
     KernelSession,
@@ -152,6 +153,7 @@ def render_agency_year(
             f"{', '.join(missing)}",
         )
 
+    warn_if_pdf_slow()  # once per process: PDFs without HarfBuzz subsetting take ~20 s
     out_dir.mkdir(parents=True, exist_ok=True)
     _sweep(out_dir)
     work = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir)).resolve()
@@ -256,7 +258,7 @@ def _render(
         html = clock.time("html", lambda: notebook_to_html(combined))
         (work / "report.html").write_text(html, encoding="utf-8")
         clock.time("pdf", lambda: _pdf(html, work / "report.pdf"))
-        clock.time("docx", lambda: _docx(inputs, template, work / "report.docx"))
+        clock.time("docx", lambda: _docx(inputs, template, work / "report.docx", html))
     except Exception as err:
         detail = str(err) if isinstance(err, ReportkitError) else f"{type(err).__name__}: {err}"
         message = f"{report.agency.id} {report.year}: {detail}".splitlines()[0]
@@ -301,11 +303,21 @@ def _pdf(html: str, path: Path) -> None:
     html_to_pdf(html, path)
 
 
-def _docx(inputs: Inputs, template: Path | None, path: Path) -> None:
+def _docx(inputs: Inputs, template: Path | None, path: Path, page: str) -> None:
+    """``report.docx``, with the chart images of ``page`` (``report.html``): drawn once, in the
+    section notebook."""
+    from .charts import charts_from_html
     from .docx import write_report_docx
 
     source = str(inputs.path) if inputs.docx_template is not None else "--docx-template"
-    write_report_docx(inputs.report, path, inputs.history, template, template_source=source)
+    write_report_docx(
+        inputs.report,
+        path,
+        inputs.history,
+        template,
+        template_source=source,
+        charts=charts_from_html(page),
+    )
 
 
 def _sweep(out_dir: Path) -> None:
