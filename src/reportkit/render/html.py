@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
+from typing import Any
 
 from nbformat.notebooknode import NotebookNode
 
@@ -46,21 +48,32 @@ def mark_sections(nb: NotebookNode) -> NotebookNode:
     return out
 
 
+_THREAD = threading.local()
+
+
+def exporter() -> Any:
+    """This thread's nbconvert ``HTMLExporter`` with reportkit's template (made on first use:
+    finding and compiling the templates costs more than converting a report)."""
+    made = getattr(_THREAD, "exporter", None)
+    if made is None:
+        from nbconvert import HTMLExporter
+
+        made = _THREAD.exporter = HTMLExporter(  # type: ignore[no-untyped-call]
+            template_name=TEMPLATE_NAME,
+            extra_template_basedirs=[str(TEMPLATES)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            anchor_link_text="",
+            exclude_anchor_links=True,
+        )
+    return made
+
+
 def notebook_to_html(nb: NotebookNode) -> str:
     """The HTML page of a combined report notebook (``nb.metadata.title`` is its title)."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(  # type: ignore[no-untyped-call]
-        template_name=TEMPLATE_NAME,
-        extra_template_basedirs=[str(TEMPLATES)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        anchor_link_text="",
-        exclude_anchor_links=True,
-    )
     body: str
-    body, _resources = exporter.from_notebook_node(mark_sections(nb))
+    body, _resources = exporter().from_notebook_node(mark_sections(nb))
     remote = _REMOTE.search(body)
     if remote:
         raise RenderError(
