@@ -37,7 +37,8 @@ from .units import (
 
 
 def _init_worker() -> None:
-    """Pool worker initializer: ignore Ctrl-C; on SIGTERM take the kernel along.
+    """Pool worker initializer: ignore Ctrl-C; on SIGTERM take the kernel along; leave the
+    slow-PDF warning to the main process.
 
     Ctrl-C is the main process's business: it terminates the workers (SIGTERM). A worker's
     kernel is shut down by ``atexit`` when the worker ends normally; on SIGTERM the worker kills
@@ -47,6 +48,9 @@ def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _psutil()  # imported now, not inside the signal handler
     signal.signal(signal.SIGTERM, _die_with_children)
+    from ..render.environment import already_warned
+
+    already_warned()  # the batch warned once about slow PDFs, not once per worker
 
 
 def execute_warm(work: WorkFn, task: Task) -> Outcome:

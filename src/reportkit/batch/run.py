@@ -198,6 +198,10 @@ def run_batch(
     try:
         done: list[Outcome] = []
         if tasks:  # the renderer is imported only when there is something to render
+            if cluster is None:
+                from ..render.environment import warn_if_pdf_slow
+
+                warn_if_pdf_slow()  # one line here; the workers stay quiet (pool)
             fn = work if work is not None else default_work()
             if cluster is not None:
                 done = cluster.run(fn, tasks, jobs, fail_fast, sink, warm_kernels)
