@@ -21,7 +21,15 @@ from ..model.inputs import check_docx_template
 from ..render.locations import default_notebooks_dir
 from .comparisons import CompareOutcome, write_comparisons
 from .discover import AgencyYear, discover, parse_year
-from .freshness import code_parts, docx_template_for, inputs_key, out_dir, stale_reason
+from .freshness import (
+    code_parts,
+    docx_template_for,
+    inputs_key,
+    out_dir,
+    read_stamp,
+    stale_reason,
+    write_stamp,
+)
 from .pool import run_pool, run_serial
 from .progress import NullProgress, ProgressSink
 from .units import FAILED_STATUSES, LAST_RUN_NAME, Outcome, Task, WorkFn, default_work
@@ -101,12 +109,15 @@ def plan(
         template = docx_template_for(item, docx_template)
         if template is not None:
             extra.append(template)
-        key = inputs_key(item, shared, extra)
         directory = out_dir(out_root, item)
+        stamp = read_stamp(directory)
+        key = inputs_key(item, shared, extra, stamp)
         reason = "forced" if force else stale_reason(directory, key)
         if reason is not None and not force:
             reason = _last_failure(directory) or reason
         if reason is None:
+            if stamp is not None and stamp.memo != key.memo:
+                write_stamp(directory, key)  # the same key; remember the new ledger digests
             fresh.append(
                 Outcome(item.agency_id, item.year, str(item.params), str(directory), "up to date")
             )

@@ -75,9 +75,11 @@ def _print_json(data: Any) -> None:
 # ---------------------------------------------------------------- main
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every registered command."""
-    _load_commands()
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of every registered command (of ``only``, when it names one: a
+    command then loads no other command's library — ``reportkit batch`` does not import the
+    demo generator, pandas included)."""
+    _load_commands(only if only in COMMAND_MODULES_BY_NAME else None)
     parser = argparse.ArgumentParser(
         prog="reportkit",
         description="政府信息公开工作年度报告: check, render, batch, import, export.",
@@ -89,11 +91,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load_commands() -> None:
-    """Import the modules whose commands register themselves."""
+COMMAND_MODULES_BY_NAME = {
+    "check": "check",
+    "export": "check",
+    "schema": "check",
+    "run": "run",
+    "batch": "batch",
+    "import": "importing",
+    "demo": "demo",
+    "compare": "compare",
+    "ledger": "ledger",
+    "doctor": "doctor",
+}
+
+
+def _load_commands(command: str | None = None) -> None:
+    """Import the modules whose commands register themselves (only ``command``'s, if given)."""
     import importlib
 
-    for name in COMMAND_MODULES:
+    names = [COMMAND_MODULES_BY_NAME[command]] if command is not None else COMMAND_MODULES
+    for name in names:
         try:
             importlib.import_module(f"reportkit.cli.{name}")
         except ModuleNotFoundError as err:
@@ -103,8 +120,9 @@ def _load_commands() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``reportkit`` console script."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(args_list[0] if args_list else None)
+    args = parser.parse_args(args_list)
     warnings.showwarning = _show_warning
     _, fn = _COMMANDS[args.command]
     try:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import copy
 import re
 import threading
-from typing import Any
-
-from nbformat.notebooknode import NotebookNode
+from typing import TYPE_CHECKING, Any
 
 from ..errors import RenderError
-from .combine import REPORT_TAG
 from .locations import TEMPLATES
 from .templating import html, render_part, static_text
+
+if TYPE_CHECKING:  # nbformat imports jsonschema, whose formats compile grammars: seconds
+    from nbformat.notebooknode import NotebookNode
 
 TEMPLATE_NAME = "reportkit"
 TITLE_TAG = "title"
@@ -29,6 +29,8 @@ _REMOTE = re.compile(
 
 def mark_sections(nb: NotebookNode) -> NotebookNode:
     """A copy of ``nb`` whose report cells say where a ``<section>`` opens and closes."""
+    from .combine import REPORT_TAG
+
     out = copy.deepcopy(nb)
     shown = [c for c in out.cells if REPORT_TAG in c.get("metadata", {}).get("tags", [])]
     previous: int | None = None
