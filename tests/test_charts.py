@@ -254,3 +254,21 @@ def test_page_images_are_the_docx_images() -> None:
 
 def test_charts_from_a_page_without_charts() -> None:
     assert charts.charts_from_html(report_body_html(seed_report(), charts=True)) == {}
+
+
+def test_chart_images_survive_nbconvert() -> None:
+    """The page nbconvert writes (``<img …/>``) still gives back every chart's PNG."""
+    import nbformat
+
+    from reportkit.render.html import notebook_to_html
+
+    report = demo_report()
+    history = (demo_report(2023, new=8),)
+    block = charts.report_figures_html(report, history)
+    cell = nbformat.v4.new_code_cell("display(HTML(block))")
+    cell.metadata = {"tags": ["report"], "reportkit": {"section": 4}}
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": block})]
+    nb = nbformat.v4.new_notebook(cells=[cell], metadata={"title": "t"})
+    page = notebook_to_html(nb)
+    assert charts.charts_from_html(page) == charts.charts_from_html(block)
+    assert len(charts.charts_from_html(page)) == 3

@@ -432,14 +432,15 @@ def report_figures_html(report: Report, history: Sequence[Report] = ()) -> str:
 
 _FIGURE = re.compile(
     r'<figure class="rk-figure" id="chart-(?P<name>[a-z]+)"><img alt="[^"]*" '
-    r'src="data:image/png;base64,(?P<data>[A-Za-z0-9+/=\s]+)">'
+    r'src="data:image/png;base64,(?P<data>[A-Za-z0-9+/=\s]+)"\s*/?>'
 )
 
 
 def charts_from_html(page: str) -> dict[str, bytes]:
     """The PNG of every chart a report page shows, by chart name (``applicants`` …): the
     images :func:`report_figures_html` drew, taken back out of ``report.html`` so that
-    ``report.docx`` places the very same images without drawing them again."""
+    ``report.docx`` places the very same images without drawing them again (nbconvert writes
+    the ``<img>`` as ``<img …/>``; both forms are read)."""
     return {m["name"]: base64.b64decode("".join(m["data"].split())) for m in _FIGURE.finditer(page)}
 
 
