@@ -53,22 +53,30 @@ def mark_sections(nb: NotebookNode) -> NotebookNode:
 _THREAD = threading.local()
 
 
+def new_exporter() -> Any:
+    """An nbconvert ``HTMLExporter`` with reportkit's template."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(  # type: ignore[no-untyped-call]
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+        exclude_anchor_links=True,
+    )
+
+
 def exporter() -> Any:
-    """This thread's nbconvert ``HTMLExporter`` with reportkit's template (made on first use:
-    finding and compiling the templates costs more than converting a report)."""
+    """This thread's exporter (:func:`new_exporter`), made on first use — or taken over from
+    the warm-up (:mod:`.warm`): finding and compiling the templates costs more than
+    converting a report."""
     made = getattr(_THREAD, "exporter", None)
     if made is None:
-        from nbconvert import HTMLExporter
+        from . import warm
 
-        made = _THREAD.exporter = HTMLExporter(  # type: ignore[no-untyped-call]
-            template_name=TEMPLATE_NAME,
-            extra_template_basedirs=[str(TEMPLATES)],
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-            anchor_link_text="",
-            exclude_anchor_links=True,
-        )
+        made = _THREAD.exporter = warm.take("exporter") or new_exporter()
     return made
 
 

@@ -35,12 +35,18 @@ _THREAD = threading.local()
 
 
 def font_configuration() -> Any:
-    """This thread's ``weasyprint.text.fonts.FontConfiguration`` (made on first use)."""
+    """This thread's ``weasyprint.text.fonts.FontConfiguration``, made on first use — or taken
+    over from the warm-up (:mod:`.warm`), which has laid out both CJK faces with it."""
     config = getattr(_THREAD, "font_config", None)
     if config is None:
-        from weasyprint.text.fonts import FontConfiguration
+        from . import warm
 
-        config = _THREAD.font_config = FontConfiguration()
+        config = warm.take("font_configuration")
+        if config is None:
+            from weasyprint.text.fonts import FontConfiguration
+
+            config = FontConfiguration()
+        _THREAD.font_config = config
     return config
 
 
