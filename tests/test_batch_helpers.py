@@ -134,6 +134,7 @@ class FakeWork:
     crash: frozenset[str] = frozenset()
     die: frozenset[str] = frozenset()
     delay: float = 0.0
+    log: str = ""  # a file to append "start|end <agency> <year> <monotonic ns> <pid>" lines to
 
     def __call__(
         self,
@@ -155,6 +156,7 @@ class FakeWork:
             raise RuntimeError(f"bug while rendering {agency_id}")
         if agency_id in self.die:
             os._exit(3)  # the worker process dies (out of memory, segfault …)
+        self._log("start", agency_id, year)
         time.sleep(self.delay)
         findings = [f.as_json() for f in check_report(report, load_previous(path, report))]
         if strict and any(f["severity"] == "error" for f in findings):
@@ -179,7 +181,14 @@ class FakeWork:
         (out / "manifest.json").write_text(
             json.dumps({"status": "rendered", "findings": findings}), encoding="utf-8"
         )
+        self._log("end", agency_id, year)
         return FakeResult(agency_id, year, params_path, str(out), "rendered", "", None, findings)
+
+    def _log(self, what: str, agency_id: str, year: int) -> None:
+        if self.log:
+            line = f"{what} {agency_id} {year} {time.monotonic_ns()} {os.getpid()}\n"
+            with open(self.log, "a", encoding="utf-8") as handle:
+                handle.write(line)
 
 
 @dataclass(frozen=True)

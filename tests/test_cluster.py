@@ -159,3 +159,16 @@ def test_unreachable_scheduler_exit_2(tmp_path: Path, capsys: pytest.CaptureFixt
     )
     assert seconds < 30
     assert not (tmp_path / "o").exists()
+
+
+def test_cluster_renders_into_odd_paths(tmp_path: Path, scheduler: str, notebooks: Path) -> None:
+    """Paths are paths on the Dask runner too: braces, spaces, quotes, CJK and ``$``."""
+    root = tmp_path / "out_{year} $HOME 'q\" 中文"
+    params = make_params(root, {"a-bureau": "西工区甲局"}, years=(2024,))
+    out = root / "outputs {agency}"
+    result = run_batch(params, out, scheduler=scheduler, notebooks_dir=notebooks)
+    assert [o.status for o in result.outcomes] == ["rendered"], result.outcomes
+    folder = out / "2024" / "a-bureau"
+    for name in ("report.html", "report.pdf", "report.ipynb", "manifest.json"):
+        assert (folder / name).stat().st_size > 0
+    assert result.indexes[2024] == out / "2024" / "index.html"

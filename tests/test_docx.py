@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from reportkit.errors import ParamsError
 from reportkit.model import Report, parse_report
 from reportkit.model.inputs import load_inputs
+from reportkit.model.numbers import MAX_COUNT
 from reportkit.render import docx_layout as layout
 from reportkit.render.docx import build_document, report_docx_bytes, write_report_docx, xml_text
 from reportkit.render.tables import WORD_DIGIT_EM, table2_html, table3_html, table4_html
@@ -263,7 +264,7 @@ def test_preamble_between_the_title_and_section_one() -> None:
         min_size=1,
         max_size=4,
     ),
-    numbers=st.lists(st.integers(0, 10**9), min_size=5, max_size=5),
+    numbers=st.lists(st.integers(0, MAX_COUNT), min_size=5, max_size=5),
 )
 def test_any_text_and_numbers_reach_the_document(text: list[str], numbers: list[int]) -> None:
     """Whatever the paragraphs hold (control characters included) and however long the

@@ -304,7 +304,9 @@ def test_replace_dir_swaps_whole_folder(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- render with a fake kernel
 
 
-def _fake_run(section: Any, target: Path, inputs: Any, folder: Path, session: Any) -> None:
+def _fake_run(
+    section: Any, target: Path, inputs: Any, folder: Path, session: Any, timeout: float = 0
+) -> None:
     """Stand-in for papermill: the section notebook with one HTML output per report cell."""
     nb = nbformat.read(folder / section.filename, as_version=4)
     for cell in nb.cells:

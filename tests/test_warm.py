@@ -43,24 +43,21 @@ def test_nothing_to_take_without_a_warm_up() -> None:
     assert warm.take("exporter") is None
 
 
-def test_what_the_warm_up_makes_is_handed_over_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_what_the_warm_up_makes_is_handed_over_once() -> None:
     made: list[str] = []
-    monkeypatch.setattr(warm, "WARMERS", {"exporter": lambda: made.append("e") or "the exporter"})
-    warm.start()
-    warm.start()  # once per process
+    warmers = {"exporter": lambda: made.append("e") or "the exporter"}
+    warm.start(warmers)
+    warm.start(warmers)  # once per process
     assert warm.take("exporter") == "the exporter"
     assert warm.take("exporter") is None
     assert made == ["e"]
 
 
-def test_a_failed_warm_up_leaves_the_render_to_make_its_own(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_failed_warm_up_leaves_the_render_to_make_its_own() -> None:
     def broken() -> Any:
         raise OSError("cannot load library 'libpango-1.0-0'")
 
-    monkeypatch.setattr(warm, "WARMERS", {"exporter": broken})
-    warm.start()
+    warm.start({"exporter": broken})
     assert warm.take("exporter") is None
     assert html.exporter() is not None  # made here instead
 
@@ -76,7 +73,7 @@ def test_the_warm_exporter_converts_as_a_new_one() -> None:
     ]
     nb = nbformat.v4.new_notebook(cells=[cell], metadata={"title": report.display_title})
     cold = _in_thread(lambda: html.notebook_to_html(nb))
-    warm.start()
+    warm.start({"exporter": html.warmed_exporter})
     warmed = html.notebook_to_html(nb)
     assert warm.take("exporter") is None  # this thread took it
     assert warmed == cold
@@ -86,6 +83,6 @@ def test_the_warm_exporter_converts_as_a_new_one() -> None:
 def test_the_warm_font_configuration_gives_the_same_pdf() -> None:
     page = html.standalone_html(report_body_html(demo_report()), "t")
     cold = _in_thread(lambda: pdf.html_to_pdf_bytes(page))
-    warm.start()
+    warm.start({"font_configuration": pdf.warmed_font_configuration})
     assert pdf.html_to_pdf_bytes(page) == cold
     assert warm.take("font_configuration") is None

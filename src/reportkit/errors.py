@@ -26,6 +26,10 @@ class ReportkitError(Exception):
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (type(self), self.__dict__.copy()))
 
+    def _render_traceback_(self) -> list[str]:
+        """IPython shows this instead of a traceback: in a notebook, one line, as on the CLI."""
+        return [f"Error: {self.message}"]
+
 
 def _rebuild(cls: type[ReportkitError], state: dict[str, Any]) -> ReportkitError:
     err = cls.__new__(cls)
@@ -113,8 +117,52 @@ class RenderError(ReportkitError, RuntimeError):
         super().__init__(message)
 
 
+class OutputsBusy(ReportkitError, RuntimeError):
+    """An output folder is being written by another process (it holds the folder's lock).
+
+    ``folder`` is the folder and ``holder`` who holds it (pid, host, since, command).
+    """
+
+    def __init__(
+        self, folder: str, holder: str, what: str = "is being rendered", waited: str = ""
+    ) -> None:
+        self.folder = folder
+        self.holder = holder
+        super().__init__(
+            f"{folder}/ {what} by {holder}{waited} — run again when it has finished; "
+            "two processes never write one folder at once"
+        )
+
+
 class FontError(ReportkitError, OSError):
     """No CJK font is installed, so charts and the PDF would show missing-glyph boxes."""
+
+
+class ParameterError(ReportkitError, ValueError):
+    """A section notebook's parameter (papermill ``-p``, or the parameters cell) is unusable.
+
+    ``name`` is the parameter, ``value`` what it was given, ``accepted`` the values it takes.
+    """
+
+    def __init__(self, name: str, value: Any, accepted: str, *, problem: str = "") -> None:
+        self.name = name
+        self.value = value
+        self.accepted = accepted
+        shown = (
+            repr(value)
+            if not isinstance(value, str) or len(value) <= 80
+            else repr(value[:77] + "...")
+        )
+        kinds: dict[type, str] = {
+            str: "text",
+            int: "a number",
+            float: "a number",
+            list: "a list",
+            dict: "a mapping",
+            type(None): "nothing",
+        }
+        what = problem or f"is not accepted ({kinds.get(type(value), type(value).__name__)})"
+        super().__init__(f"notebook parameter {name} = {shown} {what} — accepted: {accepted}")
 
 
 class UsageError(ReportkitError, ValueError):

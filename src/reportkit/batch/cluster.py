@@ -34,6 +34,7 @@ import distributed
 from distributed import WorkerPlugin, get_worker
 
 from ..errors import UsageError
+from ..render.safety import stopped_by
 from .progress import ProgressSink
 from .units import (
     FAILED_STATUSES,
@@ -201,12 +202,12 @@ class DaskRunner:
                 if fail_fast and outcome.status in FAILED_STATUSES:
                     stop = True
                 submit()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as err:
             # Queued tasks are dropped; a render already running on a worker thread cannot be
             # interrupted and finishes (publishing complete outputs only).
             self.client.cancel(list(running), force=True)
             rendered = sum(o.status == "rendered" for o in outcomes)
-            raise BatchInterrupted(rendered, len(tasks) - rendered) from None
+            raise BatchInterrupted(rendered, len(tasks) - rendered, stopped_by(err)) from None
         outcomes.extend(not_run_outcome(t, "--fail-fast stopped the batch") for t in pending)
         return outcomes
 

@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -22,6 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, suppress
 from typing import Any
 
+from ..render.safety import forget_holders, stopped_by
 from .freshness import out_dir
 from .progress import ProgressSink
 from .units import (
@@ -35,15 +37,28 @@ from .units import (
     not_run_outcome,
 )
 
+PARENT_POLL = 0.5  # seconds between a worker's checks that the batch process still runs
+
+
+class _Orphan:
+    """A worker's watch on the batch process that started it (see :func:`_init_worker`)."""
+
+    lock = threading.Lock()
+    busy = False
+    orphaned = False
+
 
 def _init_worker() -> None:
-    """Pool worker initializer: ignore Ctrl-C; on SIGTERM take the kernel along; leave the
-    slow-PDF warning to the main process.
+    """Pool worker initializer: ignore Ctrl-C; on SIGTERM take the kernel along; end when the
+    batch process is gone; leave the slow-PDF warning to the main process.
 
     Ctrl-C is the main process's business: it terminates the workers (SIGTERM). A worker's
     kernel is shut down by ``atexit`` when the worker ends normally; on SIGTERM the worker kills
     its child processes (the kernel) before it exits, since no orderly shutdown can run inside
-    a signal handler that may have interrupted the kernel client.
+    a signal handler that may have interrupted the kernel client. When the batch process is
+    killed (``kill -9``), nothing tells the workers — they would wait for work forever, each
+    with a kernel — so a thread watches the parent: an idle worker then ends at once, a busy
+    one when its render is complete and recorded.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _psutil()  # imported now, not inside the signal handler
@@ -51,6 +66,17 @@ def _init_worker() -> None:
     from ..render.environment import already_warned
 
     already_warned()  # the batch warned once about slow PDFs, not once per worker
+    parent = os.getppid()
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    with _Orphan.lock:
+        _Orphan.orphaned = True
+        if not _Orphan.busy:
+            _die_with_children(0, None)
 
 
 def execute_warm(work: WorkFn, task: Task) -> Outcome:
@@ -63,12 +89,26 @@ def execute_warm(work: WorkFn, task: Task) -> Outcome:
     execution = sys.modules.get("reportkit.render.execution")
     if execution is not None:
         execution.enable_worker_session()
-    return execute(work, task)
+    return _watched(work, task)
+
+
+def _watched(work: WorkFn, task: Task) -> Outcome:
+    """:func:`execute`, after which an orphaned worker ends (its outcome is on disk)."""
+    with _Orphan.lock:
+        _Orphan.busy = True
+    try:
+        return execute(work, task)
+    finally:
+        with _Orphan.lock:
+            _Orphan.busy = False
+            if _Orphan.orphaned:
+                _die_with_children(0, None)
 
 
 def _die_with_children(signum: int, frame: object) -> None:
+    forget_holders()
     _kill(_descendants(os.getpid()))
-    os._exit(128 + signum)
+    os._exit(128 + signum if signum else 0)
 
 
 def _psutil() -> Any:
@@ -123,9 +163,9 @@ def _serial(
         progress.begin(task.item)
         try:
             outcome = execute(work, task)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as err:
             rendered = sum(o.status == "rendered" for o in outcomes)
-            raise BatchInterrupted(rendered, len(tasks) - rendered) from None
+            raise BatchInterrupted(rendered, len(tasks) - rendered, stopped_by(err)) from None
         outcomes.append(outcome)
         progress.end(outcome)
         if fail_fast and outcome.status in FAILED_STATUSES:
@@ -174,7 +214,7 @@ def _isolated(work: WorkFn, task: Task, warm_kernels: bool) -> Outcome:
     """Run ``task`` alone in a fresh one-worker pool: if it kills its worker, it is the culprit."""
     pool = _new_pool(1)
     try:
-        return pool.submit(execute_warm if warm_kernels else execute, work, task).result()
+        return pool.submit(execute_warm if warm_kernels else _watched, work, task).result()
     except BrokenProcessPool as err:
         return _died(task, err)
     finally:
@@ -193,7 +233,7 @@ def run_pool(
     running: dict[Future[Outcome], Task] = {}
     outcomes: list[Outcome] = []
     stop = False
-    unit = execute_warm if warm_kernels else execute
+    unit = execute_warm if warm_kernels else _watched
     started = time.time()
     executor = _new_pool(jobs)
 
@@ -232,11 +272,11 @@ def run_pool(
                 for task in sorted(suspects, key=lambda t: t.item):
                     finish(_isolated(work, task, warm_kernels))
                 executor = _new_pool(jobs)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:
         _terminate(executor)
         _remove_work_folders(running.values(), since=started)
         rendered = sum(o.status == "rendered" for o in outcomes)
-        raise BatchInterrupted(rendered, len(tasks) - rendered) from None
+        raise BatchInterrupted(rendered, len(tasks) - rendered, stopped_by(err)) from None
     executor.shutdown(wait=True)
     outcomes.extend(not_run_outcome(t, "--fail-fast stopped the batch") for t in pending)
     return outcomes

@@ -17,8 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import OutputsBusy
 from ..model.inputs import check_docx_template
-from ..render.locations import default_notebooks_dir
+from ..render.locations import check_out_root, default_notebooks_dir
+from ..render.safety import (
+    check_cell_timeout,
+    describe_os_error,
+    output_lock,
+    sigterm_as_interrupt,
+)
 from .comparisons import CompareOutcome, write_comparisons
 from .discover import AgencyYear, discover, parse_year
 from .freshness import (
@@ -32,7 +39,17 @@ from .freshness import (
 )
 from .pool import run_pool, run_serial
 from .progress import NullProgress, ProgressSink
-from .units import FAILED_STATUSES, LAST_RUN_NAME, Outcome, Task, WorkFn, default_work
+from .units import (
+    FAILED_STATUSES,
+    LAST_RUN_NAME,
+    LOCK_WAIT,
+    Outcome,
+    Task,
+    WorkFn,
+    default_work,
+)
+
+INDEX_LOCK_WAIT = 300.0  # seconds to wait for another batch writing the same index
 
 if TYPE_CHECKING:
     from .cluster import DaskRunner
@@ -47,6 +64,7 @@ class BatchResult:
     indexes: dict[int, Path] = field(default_factory=dict)
     summaries: dict[int, Path] = field(default_factory=dict)
     root_index: Path | None = None
+    index_error: str | None = None  # why the index could not be written (the renders stand)
     comparisons: list[CompareOutcome] = field(default_factory=list)
 
     def with_status(self, *statuses: str) -> list[Outcome]:
@@ -80,9 +98,11 @@ class BatchResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when everything is rendered or up to date (comparison pages too), 1 otherwise."""
+        """0 when everything is rendered or up to date (comparison pages too) and the index
+        written, 1 otherwise."""
         rendered = all(o.status in ("rendered", "up to date") for o in self.outcomes)
-        return 0 if rendered and not self.failed_comparisons else 1
+        ok = rendered and not self.failed_comparisons and self.index_error is None
+        return 0 if ok else 1
 
 
 def plan(
@@ -94,6 +114,8 @@ def plan(
     notebooks_dir: str | Path | None = None,
     extra_inputs: Callable[[AgencyYear], Sequence[Path]] | None = None,
     docx_template: str | Path | None = None,
+    cell_timeout: float | None = None,
+    lock_wait: float = LOCK_WAIT,
 ) -> tuple[list[Task], list[Outcome]]:
     """Split ``items`` into tasks to render and outcomes of those already up to date.
 
@@ -123,7 +145,9 @@ def plan(
             )
         else:
             nb = str(notebooks_dir) if notebooks_dir is not None else None
-            tasks.append(Task(item, str(out_root), key, reason, strict, nb, default))
+            tasks.append(
+                Task(item, str(out_root), key, reason, strict, nb, default, cell_timeout, lock_wait)
+            )
     return tasks, fresh
 
 
@@ -154,6 +178,8 @@ def run_batch(
     scheduler: str | None = None,
     warm_kernels: bool = True,
     docx_template: str | Path | None = None,
+    cell_timeout: float | None = None,
+    lock_wait: float = LOCK_WAIT,
 ) -> BatchResult:
     """Render every agency-year under ``params_dir`` that is not up to date.
 
@@ -176,11 +202,66 @@ def run_batch(
     read the params and notebooks and write the outputs at the same absolute paths as here:
     a shared filesystem is assumed. The scheduler is contacted only when something is to render.
 
+    ``cell_timeout`` (seconds, default the renderer's) stops a section whose cell runs longer.
+    Each agency-year's folder is locked while it is rendered: two batches (or a ``run``) on one
+    output folder never write the same agency-year at once; one waits up to ``lock_wait``
+    seconds for the other, then skips what the other rendered meanwhile, or fails that
+    agency-year with a message naming the other process. The index is written by one process
+    at a time as well; a failure to write it (a full disk) is ``index_error``, exit code 1.
+
     Raises :class:`~reportkit.errors.UsageError` for unusable arguments (an unreachable
-    scheduler included) and :class:`BatchInterrupted` on Ctrl-C (after stopping the workers).
+    scheduler, an ``out_root`` that is a file, a bad ``cell_timeout`` included) and
+    :class:`BatchInterrupted` on Ctrl-C or SIGTERM (after stopping the workers).
     """
+    with sigterm_as_interrupt():
+        return _run_batch(
+            params_dir,
+            out_root,
+            year,
+            jobs,
+            force,
+            fail_fast,
+            strict,
+            work,
+            progress,
+            notebooks_dir=notebooks_dir,
+            extra_inputs=extra_inputs,
+            write_index=write_index,
+            write_compare=write_compare,
+            scheduler=scheduler,
+            warm_kernels=warm_kernels,
+            docx_template=docx_template,
+            cell_timeout=cell_timeout,
+            lock_wait=lock_wait,
+        )
+
+
+def _run_batch(
+    params_dir: str | Path,
+    out_root: str | Path,
+    year: int | str | None,
+    jobs: int | None,
+    force: bool,
+    fail_fast: bool,
+    strict: bool,
+    work: WorkFn | None,
+    progress: ProgressSink | None,
+    *,
+    notebooks_dir: str | Path | None,
+    extra_inputs: Callable[[AgencyYear], Sequence[Path]] | None,
+    write_index: bool,
+    write_compare: bool,
+    scheduler: str | None,
+    warm_kernels: bool,
+    docx_template: str | Path | None,
+    cell_timeout: float | None,
+    lock_wait: float,
+) -> BatchResult:
     started = time.monotonic()
     chosen_year = parse_year(year)
+    check_out_root(out_root)
+    if cell_timeout is not None:
+        check_cell_timeout(cell_timeout)
     if docx_template is not None:
         docx_template = Path(docx_template).resolve()
         check_docx_template(docx_template, "--docx-template", field=None)
@@ -199,6 +280,8 @@ def run_batch(
         notebooks_dir=notebooks_dir,
         extra_inputs=extra_inputs,
         docx_template=docx_template,
+        cell_timeout=cell_timeout,
+        lock_wait=lock_wait,
     )
     cluster: DaskRunner | None = None
     if tasks and scheduler is not None:
@@ -227,14 +310,35 @@ def run_batch(
             cluster.close()
     outcomes = sorted([*fresh, *done], key=lambda o: (o.year, o.agency_id))
     result = BatchResult(outcomes, seconds=0.0)
-    if write_compare:
-        result.comparisons = write_comparisons(items, out_root, force=force)
-    if write_index:
-        from .index import write_indexes
-
-        years = sorted({item.year for item in items})
-        result.indexes, result.summaries, result.root_index = write_indexes(
-            params_dir, out_root, years
-        )
+    if write_compare or write_index:
+        _write_pages(result, items, params_dir, out_root, force, write_compare, write_index)
     result.seconds = round(time.monotonic() - started, 3)
     return result
+
+
+def _write_pages(
+    result: BatchResult,
+    items: Sequence[AgencyYear],
+    params_dir: str | Path,
+    out_root: str | Path,
+    force: bool,
+    write_compare: bool,
+    write_index: bool,
+) -> None:
+    """The comparison pages and the index, written by one process at a time (the output
+    root's lock); a failure to write them is ``result.index_error``."""
+    from .index import write_indexes
+
+    try:
+        with output_lock(out_root, wait=INDEX_LOCK_WAIT, what="has its index written"):
+            if write_compare:
+                result.comparisons = write_comparisons(items, out_root, force=force)
+            if write_index:
+                years = sorted({item.year for item in items})
+                result.indexes, result.summaries, result.root_index = write_indexes(
+                    params_dir, out_root, years
+                )
+    except OutputsBusy as err:
+        result.index_error = f"the index was not written: {err}"
+    except OSError as err:
+        result.index_error = f"the index was not written: {describe_os_error(err, Path(out_root))}"

@@ -12,14 +12,18 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from contextlib import suppress
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from ..errors import OutputsBusy
+from ..render.safety import describe_os_error, output_lock
 from .discover import AgencyYear
-from .freshness import InputsKey, out_dir, remove_stamp, write_stamp
+from .freshness import InputsKey, out_dir, remove_stamp, stale_reason, write_stamp
 
 LAST_RUN_NAME = ".last-run.json"
+LOCK_WAIT = 900.0  # seconds to wait for an agency-year another process is rendering
 
 Status = Literal["rendered", "up to date", "failed", "invalid", "refused", "not run"]
 FAILED_STATUSES = frozenset({"failed", "invalid", "refused"})
@@ -71,6 +75,8 @@ class Task:
     strict: bool = False
     notebooks_dir: str | None = None
     docx_template: str | None = None
+    cell_timeout: float | None = None  # None: the renderer's default
+    lock_wait: float = LOCK_WAIT
 
 
 @dataclass(frozen=True)
@@ -113,19 +119,50 @@ def default_work() -> WorkFn:
 def _write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def execute(work: WorkFn, task: Task) -> Outcome:
-    """Render one agency-year with ``work`` and record it. Never raises for a failed render."""
+    """Render one agency-year with ``work`` and record it. Never raises for a failed render.
+
+    The agency-year's folder is locked for the whole unit (render and records;
+    :func:`~reportkit.render.safety.output_lock`): another process rendering it is waited for
+    up to ``task.lock_wait`` seconds, and when it has meanwhile rendered the same inputs the
+    outcome is "up to date". A folder that stays locked, or cannot be written at all, fails
+    this agency-year only, and nothing of the other process's is touched.
+    """
     item = task.item
     directory = out_dir(task.out_root, item)
     start = time.monotonic()
+    try:
+        with output_lock(directory, wait=task.lock_wait):
+            if task.reason != "forced" and stale_reason(directory, task.key) is None:
+                return _outcome(task, "up to date", "rendered meanwhile by another process")
+            return _execute_locked(work, task, directory, start)
+    except OutputsBusy as err:
+        return _outcome(task, "failed", str(err), start)
+    except OSError as err:
+        return _outcome(task, "failed", describe_os_error(err, directory), start)
+
+
+def _outcome(task: Task, status: Status, message: str, start: float | None = None) -> Outcome:
+    seconds = round(time.monotonic() - start, 3) if start is not None else 0.0
+    return replace(task_outcome(task, status, message), seconds=seconds)
+
+
+def _execute_locked(work: WorkFn, task: Task, directory: Path, start: float) -> Outcome:
+    item = task.item
     remove_stamp(directory)
     failed_notebook: str | None = None
     findings: list[dict[str, Any]] = []
     status: Status
+    extra: dict[str, Any] = {}
+    if task.cell_timeout is not None:
+        extra["cell_timeout"] = task.cell_timeout
     try:
         result = work(
             str(item.params),
@@ -133,6 +170,7 @@ def execute(work: WorkFn, task: Task) -> Outcome:
             strict=task.strict,
             notebooks_dir=task.notebooks_dir,
             docx_template=task.docx_template,
+            **extra,
         )
         known = _RENDER_STATUSES.get(result.status)
         if known is None:
@@ -155,23 +193,37 @@ def execute(work: WorkFn, task: Task) -> Outcome:
         findings=findings,
         seconds=round(time.monotonic() - start, 3),
     )
-    _write_json(directory / LAST_RUN_NAME, outcome.as_json())
-    if status == "rendered":
-        write_stamp(directory, task.key)
+    try:
+        _write_json(directory / LAST_RUN_NAME, outcome.as_json())
+        if status == "rendered":
+            write_stamp(directory, task.key)
+    except OSError as err:
+        # an older record must not outlive this attempt (removing needs no space)
+        with suppress(OSError):
+            (directory / LAST_RUN_NAME).unlink(missing_ok=True)
+        with suppress(OSError):
+            remove_stamp(directory)
+        note = f"the outcome could not be recorded: {describe_os_error(err, directory)}"
+        outcome = replace(
+            outcome, message=f"{outcome.message}; {note}" if outcome.message else note
+        )
     return outcome
 
 
 class BatchInterrupted(KeyboardInterrupt):
-    """Ctrl-C: the workers were stopped; what was rendered stays, the next run picks up."""
+    """Ctrl-C or SIGTERM (``by``): the workers were stopped; what was rendered stays, the next
+    run picks up."""
 
-    def __init__(self, rendered: int, remaining: int) -> None:
-        super().__init__(rendered, remaining)
+    def __init__(self, rendered: int, remaining: int, by: str = "Ctrl-C") -> None:
+        super().__init__(rendered, remaining, by)
         self.rendered = rendered
         self.remaining = remaining
+        self.by = by
 
     def __str__(self) -> str:
+        what = "Terminated (SIGTERM)" if self.by == "SIGTERM" else "Interrupted"
         return (
-            f"Interrupted: {self.rendered} rendered, {self.remaining} not finished; "
+            f"{what}: {self.rendered} rendered, {self.remaining} not finished; "
             "nothing half-written was kept. Run the same command again to continue."
         )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -23,8 +24,11 @@ from typing import Any
 
 from .. import __version__
 from ..errors import ReportkitError
+from ..render.safety import Terminated, quiet_abandoned_work, sigterm_as_interrupt
 
 EXIT_OK, EXIT_RULES, EXIT_INPUT, EXIT_UNCERTAIN = 0, 1, 2, 3
+EXIT_BUG = 70  # EX_SOFTWARE: reportkit itself failed
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 
 COMMAND_MODULES = ("check", "run", "batch", "importing", "demo", "compare", "ledger", "doctor")
 
@@ -126,10 +130,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.showwarning = _show_warning
     _, fn = _COMMANDS[args.command]
     try:
-        return fn(args)
+        with sigterm_as_interrupt():
+            return fn(args)
     except ReportkitError as err:
         print_error(err)
         return EXIT_INPUT
-    except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as err:
+        quiet_abandoned_work()
+        stopped = isinstance(err, Terminated)
+        print("Terminated (SIGTERM)." if stopped else "Interrupted.", file=sys.stderr)
+        return EXIT_TERMINATED if stopped else EXIT_INTERRUPTED
+    except BrokenPipeError:  # `reportkit export … | head`: the reader left; nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except OSError as err:
+        where = f": {err.filename}" if err.filename else ""
+        print(f"Error: {err.strerror or err}{where} — check the path and the disk", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as err:  # a bug: one line, the traceback only on request
+        if os.environ.get("REPORTKIT_DEBUG"):
+            raise
+        detail = " ".join(f"{type(err).__name__}: {err}".split())[:300]
+        print(
+            f"Error: reportkit failed unexpectedly ({detail}) — this is a bug: please report it "
+            "with the command; REPORTKIT_DEBUG=1 shows the traceback",
+            file=sys.stderr,
+        )
+        return EXIT_BUG

@@ -13,7 +13,10 @@ from rich.table import Table
 from ..batch import BatchInterrupted, BatchResult, Outcome, run_batch
 from ..batch.comparisons import counts_line
 from ..batch.progress import progress_for
-from . import command
+from ..batch.units import LOCK_WAIT
+from ..render.safety import quiet_abandoned_work
+from . import EXIT_INTERRUPTED, EXIT_TERMINATED, command
+from .run import add_cell_timeout
 
 
 def _setup_batch(sub: argparse._SubParsersAction[Any]) -> None:
@@ -48,6 +51,15 @@ def _setup_batch(sub: argparse._SubParsersAction[Any]) -> None:
         "workers must see --params, --out and the notebooks at the same paths (shared "
         "filesystem)",
     )
+    add_cell_timeout(p)
+    p.add_argument(
+        "--lock-wait",
+        type=float,
+        default=LOCK_WAIT,
+        metavar="SECONDS",
+        help="how long to wait for an agency-year that another reportkit process is rendering "
+        f"into the same --out (default: {LOCK_WAIT:.0f})",
+    )
 
 
 @command(_setup_batch)
@@ -65,11 +77,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
             progress=progress_for(sys.stderr),
             scheduler=args.scheduler,
             docx_template=args.docx_template,
+            cell_timeout=args.cell_timeout,
+            lock_wait=args.lock_wait,
         )
     except BatchInterrupted as err:
+        quiet_abandoned_work()
         print(str(err), file=sys.stderr)
-        return 130
+        return EXIT_TERMINATED if err.by == "SIGTERM" else EXIT_INTERRUPTED
     print_summary(result, Console(file=sys.stdout, soft_wrap=True, highlight=False))
+    if result.index_error:
+        print(f"Error: {result.index_error}", file=sys.stderr)
     return result.exit_code
 
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..render.locations import check_out_root
 from . import EXIT_INPUT, EXIT_OK, EXIT_RULES, command
 
 if TYPE_CHECKING:
@@ -44,6 +45,18 @@ def _setup_run(sub: argparse._SubParsersAction[Any]) -> None:
         help="the office's Word template (.docx/.dotx: styles, header, footer) for report.docx "
         "when the params file names none (docx_template:)",
     )
+    add_cell_timeout(p)
+
+
+def add_cell_timeout(p: argparse.ArgumentParser) -> None:
+    """``--cell-timeout SECONDS`` (run and batch)."""
+    p.add_argument(
+        "--cell-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="stop a section whose cell runs longer than this and record it as failed "
+        "(default: 600)",
+    )
 
 
 @command(_setup_run)
@@ -51,8 +64,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Exit 0 rendered; 1 render failed or --strict refusal; 2 unusable input."""
     from ..render.pipeline import render_agency_year  # papermill and nbformat load in seconds
 
+    check_out_root(args.out)
     result = render_agency_year(
-        args.params, args.out, strict=args.strict, docx_template=args.docx_template
+        args.params,
+        args.out,
+        strict=args.strict,
+        docx_template=args.docx_template,
+        cell_timeout=args.cell_timeout,
     )
     _print_result(result)
     return EXIT_FOR_STATUS[result.status]

@@ -23,7 +23,8 @@ from pydantic import ValidationError
 from ..errors import ReportImportError
 from ..model import Report
 from ..model import labels as L
-from .decode import decode_bytes
+from ..model.messages import translate
+from .decode import decode_bytes, refuse_binary
 from .detect import Title, detect_format, find_title, is_date_line
 from .html import html_to_text, looks_like_html
 from .lines import clean_lines
@@ -40,6 +41,8 @@ from .tables import TableRead, read_proactive, read_requests, read_review
 
 __all__ = ["ImportResult", "import_report", "import_text"]
 
+MAX_BYTES = 64 * 1024 * 1024  # a saved page with its images inlined stays well below this
+
 
 @dataclass
 class ImportResult:
@@ -54,14 +57,29 @@ class ImportResult:
 def import_report(path: Path | str, agency_id: str, year: int | None = None) -> ImportResult:
     """Read a published report file (UTF-8 or GB18030; text, HTML or pdftotext output)."""
     shown = str(path)
+    source = Path(path)
     try:
-        data = Path(path).read_bytes()
+        with source.open("rb") as handle:  # at most MAX_BYTES + 1: a pipe may not end
+            data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise ReportImportError(shown, "no such file — check the path") from None
     except IsADirectoryError:
         raise ReportImportError(shown, "is a directory — give the report file") from None
     except OSError as err:
-        raise ReportImportError(shown, f"cannot be read ({err.strerror})") from None
+        raise ReportImportError(
+            shown, f"cannot be read ({err.strerror or err}) — check the path and permissions"
+        ) from None
+    if len(data) > MAX_BYTES:
+        raise ReportImportError(
+            shown,
+            f"is larger than {MAX_BYTES // 1024 // 1024} MB — a report's text or saved page is "
+            "far smaller; give the report itself (not an archive or a whole site)",
+        )
+    if not data.strip():
+        raise ReportImportError(
+            shown, "is empty — give the report's text, saved HTML page or pdftotext output"
+        )
+    refuse_binary(data, shown)
     text, encoding = decode_bytes(data, shown)
     result = import_text(text, agency_id, year, source=shown)
     result.encoding = encoding
@@ -74,12 +92,29 @@ def import_text(
     """Import a report given as text (HTML is converted first)."""
     notes: list[str] = []
     if looks_like_html(text):
-        text = html_to_text(text)
+        try:
+            text = html_to_text(text)
+        except RecursionError:
+            raise ReportImportError(
+                source,
+                "the HTML is nested too deeply to read (thousands of elements inside each "
+                "other) — save the report's text from the browser instead",
+            ) from None
         notes.append("read as HTML (tables from <table> cells)")
+    if not text.strip():
+        raise ReportImportError(
+            source, "is empty — give the report's text, saved HTML page or pdftotext output"
+        )
     lines = explode(clean_lines(text))
     sections = find_sections(lines)
     found = [n for n, i in sections.heads.items() if i is not None]
     if not {2, 3, 4} & set(found) and len(found) < 2:
+        if found:
+            raise ReportImportError(
+                source,
+                f"only {'、'.join(L.section_heading(n) for n in found)} found, no table "
+                "section (二、三、四) — the file may be cut short: give the whole report",
+            )
         raise ReportImportError(
             source,
             "no section headings of a 政府信息公开工作年度报告 found (一、总体情况 … "
@@ -141,10 +176,9 @@ def import_text(
     try:
         report = Report.model_validate(data)
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        problem = translate(err, source, data).message.removeprefix(f"{source}: ")
         raise ReportImportError(
-            source, f"the imported data is not a valid report ({where}: {first['msg']})"
+            source, f"the imported data is not a valid report: {problem}"
         ) from None
     return ImportResult(report, uncertain, notes)
 

@@ -45,6 +45,11 @@ def field_value(f: Field) -> CellValue:
     return None
 
 
+def _sure(fields: Sequence[Field]) -> list[bool]:
+    """Per field: read with certainty (not a number written oddly, such as ``010``)."""
+    return [not f.doubtful for f in fields]
+
+
 @lru_cache(maxsize=4096)
 def _splits(digits: str, n: int) -> tuple[tuple[int, ...], ...]:
     """Every way to cut ``digits`` into ``n`` numbers without leading zeros."""
@@ -98,7 +103,7 @@ def fit_row(
     """
     fields = list(values)
     if len(fields) == n:
-        return Fit([field_value(f) for f in fields], [True] * n, pad=0, fields=[*fields])
+        return Fit([field_value(f) for f in fields], _sure(fields), pad=0, fields=[*fields])
     if len(fields) == 1 and fields[0].kind == "number" and fields[0].raw.strip().isdigit():
         digits = fields[0].raw.strip()
         readings = run_splits(digits, n)
@@ -120,7 +125,7 @@ def fit_row(
             o = offsets[0]
             return Fit(
                 [field_value(f) for f in fields[o : o + n]],
-                [True] * n,
+                _sure(fields[o : o + n]),
                 pad=len(fields) - o - n,
                 fields=[*fields[o : o + n]],
             )
@@ -129,7 +134,7 @@ def fit_row(
             if pads is not None and len(pads) == 1 and next(iter(pads)) in by_pad:
                 o = by_pad[next(iter(pads))]
                 chosen = fields[o : o + n]
-                return Fit([field_value(f) for f in chosen], [True] * n, fields=[*chosen])
+                return Fit([field_value(f) for f in chosen], _sure(chosen), fields=[*chosen])
             shifted = [[field_value(f) for f in fields[o : o + n]] for o in offsets]
             fit = _merge(shifted, None)
             fit.notes.append("blank cells at both ends: the columns they belong to are unclear")

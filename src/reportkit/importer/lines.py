@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
+from ..model.numbers import no_negative_zero, read_number
+
 FOOTER = re.compile(
     r"^\s*(?:[—–\-－]+\s*\d{1,3}\s*[—–\-－]+|第\s*\d{1,3}\s*页(?:\s*共\s*\d+\s*页)?)\s*$"
 )
@@ -106,6 +108,7 @@ class Field:
     kind: ValueKind
     value: int | Decimal | str | None = None
     note: str = ""
+    doubtful: bool = False  # a number read as best it could be (``010``): its cell is flagged
 
     @property
     def is_value(self) -> bool:
@@ -124,21 +127,35 @@ def read_field(raw: str) -> Field:
         return Field(raw, "blank", None, note=f"“{text}” read as a blank cell")
     compact = text.replace(",", "").replace("，", "") if re.fullmatch(r"[\d,，]+", text) else text
     if _NUMBER.match(compact):
-        return Field(raw, "number", parse_number(compact))
+        return Field(raw, "number", parse_number(compact), doubtful=_doubtful(compact))
     noted = _NOTE.match(text)
     if noted and not has_cjk(noted.group(1)):
-        return Field(raw, "number", parse_number(noted.group(1)), note=noted.group(2).strip())
+        number = noted.group(1)
+        return Field(
+            raw,
+            "number",
+            parse_number(number),
+            note=noted.group(2).strip(),
+            doubtful=_doubtful(number),
+        )
     return Field(raw, "text", text)
 
 
 def parse_number(text: str) -> int | Decimal:
-    """``12`` → 12, ``633.8612`` → Decimal."""
+    """``12`` → 12, ``633.8612`` → Decimal, ``-0.0`` → 0.0 (reportkit's number rules,
+    :mod:`reportkit.model.numbers`). A leading zero (``010``, not a form a report prints) is
+    read as the decimal 10; :func:`read_field` marks such a field ``doubtful``."""
     if re.fullmatch(r"[+\-]?\d+", text):
         return int(text)
     try:
-        return Decimal(text)
+        return no_negative_zero(Decimal(text))
     except InvalidOperation as err:  # pragma: no cover - guarded by the regex
         raise ValueError(text) from err
+
+
+def _doubtful(text: str) -> bool:
+    """True when reportkit's rules would not read ``text`` as it stands (``010``, ``00.5``)."""
+    return not isinstance(read_number(text), int | Decimal)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ParamsError
 from . import labels as L
+from .numbers import MAX_COUNT, OddNumber
 from .report import Report
 
 SECTION_NAMES: dict[str, str] = {
@@ -150,6 +151,29 @@ def _message_for(errors: list[dict[str, Any]], path: str, data: Any) -> ParamsEr
             )
             fix = f"type the table, or compute it from the office's records with {ref} (`reportkit ledger template` writes one)"
         return ParamsError(path, f"{what} is missing", field=field, fix=fix)
+    if isinstance(value, OddNumber) and not any(k.startswith("string_") for k in kinds):
+        return ParamsError(
+            path, f"{_describe(value)} {value.problem}", field=field, value=value, fix=value.fix
+        )
+    if "decimal_max_places" in kinds:
+        places = err.get("ctx", {}).get("decimal_places")
+        unit = "万元" if loc[-1:] == ("fees_10k_yuan",) else "元"
+        return ParamsError(
+            path,
+            f"{_describe(value)} has more than {places} decimal places, finer than one 分",
+            field=field,
+            value=value,
+            fix=f"write the amount in {unit} as published (at most {places} decimal places)",
+        )
+    if kinds & {"less_than_equal", "less_than"} and loc != ("year",):
+        return ParamsError(
+            path,
+            f"{_describe(value)} is implausibly large (more than {MAX_COUNT:,})",
+            field=field,
+            value=value,
+            fix="check the number: counts are cases in one year and amounts are fees; "
+            "a pasted identifier or a missing decimal point gives such values",
+        )
     if kinds & {"greater_than_equal", "greater_than"} and isinstance(value, int | Decimal):
         if loc == ("year",):
             return ParamsError(
@@ -207,17 +231,48 @@ def _message_for(errors: list[dict[str, Any]], path: str, data: Any) -> ParamsEr
     if label or (len(loc) >= 2 and loc[0] in ("requests", "review_litigation", "proactive")):
         if isinstance(value, list | dict) and loc[0] != "proactive" and len(loc) == 2:
             pass
+        elif loc[0] != "proactive" and len(loc) == 2:
+            n = 7 if loc[0] == "requests" else 5
+            return ParamsError(
+                path,
+                f"{_describe(value)} is not a row",
+                field=field,
+                value=value,
+                fix=f"write the row as a list of {n} numbers, [n, n, …], or as a mapping of "
+                "its columns",
+            )
+        elif isinstance(value, list | dict) and label:
+            return ParamsError(
+                path,
+                f"{_describe(value)} is not a count",
+                field=field,
+                value=value,
+                fix="a cell holds one number: " + _FIXES["count"],
+            )
         elif isinstance(value, bool):
             return ParamsError(
-                path, f"{value} is not a count", field=field, value=value, fix=_FIXES["count"]
+                path,
+                f"{str(value).lower()} (YAML reads true/false/yes/no/on/off so) is not a count",
+                field=field,
+                value=value,
+                fix=_FIXES["count"],
             )
         elif isinstance(value, Decimal | float):
+            whole = isinstance(value, Decimal) and value == value.to_integral_value()
             return ParamsError(
                 path,
                 f"{value} is not a whole number",
                 field=field,
                 value=value,
-                fix=_FIXES["count"],
+                fix=f"write {int(value)}" if whole else _FIXES["count"],
+            )
+        elif isinstance(value, str) and re.fullmatch(r"\s*[-+]?[0-9][0-9.,，]*\s*", value):
+            return ParamsError(
+                path,
+                f"{_describe(value)} is a number written as text (quoted, or with separators)",
+                field=field,
+                value=value,
+                fix="write plain digits without quotes or separators, e.g. 1000",
             )
         elif isinstance(value, str):
             return ParamsError(

@@ -27,13 +27,14 @@ from pydantic import (
 
 from . import labels as L
 from .labels import Format
+from .numbers import FEE_10K_YUAN_PLACES, FEE_YUAN_PLACES, MAX_AMOUNT, MAX_COUNT, no_negative_zero
 
 if TYPE_CHECKING:
     from .ledger.sources import TableSources
 
 AGENCY_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 
-Count = Annotated[int, Field(strict=True, ge=0)]
+Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
 Cell = Annotated[
     Count | Literal["/"] | None,
     Field(description="a non-negative integer; null for a blank cell, '/' for a slashed cell"),
@@ -43,12 +44,18 @@ Cell = Annotated[
 def _money(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise ValueError("must be a number (a decimal such as 633.8612), not text")
-    return Decimal(value)
+    return no_negative_zero(Decimal(value))
 
 
 Money = Annotated[
-    Decimal, BeforeValidator(_money), Field(ge=0, description="a non-negative decimal amount")
+    Decimal,
+    BeforeValidator(_money),
+    Field(ge=0, le=MAX_AMOUNT, description="a non-negative decimal amount"),
 ]
+Fee10kYuan = Annotated[
+    Money, Field(decimal_places=FEE_10K_YUAN_PLACES, description="万元, to the 分 at most")
+]
+FeeYuan = Annotated[Money, Field(decimal_places=FEE_YUAN_PLACES, description="元, to the 分")]
 Text = Annotated[str, Field(description="paragraphs, one per line")]
 
 
@@ -126,7 +133,7 @@ class Proactive(_Strict):
     licensing: Cell
     penalty: Cell
     enforcement: Cell
-    fees_10k_yuan: Money | Literal["/"] | None = Field(
+    fees_10k_yuan: Fee10kYuan | Literal["/"] | None = Field(
         description="行政事业性收费, 本年收费金额（单位：万元）"
     )
 
@@ -139,7 +146,7 @@ class TrialDocumentCounts(_Strict):
     total_published: Cell
 
 
-SignedCell = Annotated[int, Field(strict=True)] | Literal["/"] | None
+SignedCell = Annotated[int, Field(strict=True, ge=-MAX_COUNT, le=MAX_COUNT)] | Literal["/"] | None
 
 
 class TrialItemCounts(_Strict):
@@ -353,7 +360,7 @@ class OtherMatters(_Strict):
     """Section 六、其他需要报告的事项."""
 
     text: Text = ""
-    processing_fee_yuan: Money | None = Field(
+    processing_fee_yuan: FeeYuan | None = Field(
         default=None,
         description="信息处理费 collected this year (元), under 国办函〔2020〕109号; 0 when none",
     )

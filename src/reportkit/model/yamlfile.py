@@ -1,8 +1,11 @@
 """YAML as params files use it: a safe loader with reportkit's rules, and a dumper.
 
-Reading: dates stay strings, floats become exact decimals, duplicate keys are rejected, and every
-failure becomes one :class:`~reportkit.errors.ParamsError` naming the file and the line. Writing:
-table rows in flow style, narrative as literal blocks, decimals exact.
+Reading: dates stay strings, numbers follow reportkit's rules (:mod:`.numbers`: ``12`` an int,
+``633.8612`` an exact decimal, ``-0.0`` zero; ``010``, ``0x1F``, ``1:30``, ``1_000``, ``1e3``,
+``.inf`` are never converted but kept as :class:`~.numbers.OddNumber` text, which a number field
+rejects with a message saying what to write), duplicate keys are rejected, and every failure
+becomes one :class:`~reportkit.errors.ParamsError` naming the file and the line. Writing: table
+rows in flow style, narrative as literal blocks, decimals exact.
 """
 
 from __future__ import annotations
@@ -14,29 +17,40 @@ from typing import Any
 import yaml
 
 from ..errors import ParamsError, ParamsFileError
+from .numbers import NUMBER_FIRST_CHARS, NUMBERISH, read_number
 
 _SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+MAX_BYTES = 4 * 1024 * 1024  # the real report is 12 KB; a file this big is not a params file
+NUMBER_TAG = "tag:reportkit,2026:number"
+_YAML_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
+
+
 class _Loader(_SafeBase):  # type: ignore[misc]
-    """SafeLoader without timestamps (dates stay strings), floats as Decimal, no duplicate keys.
+    """SafeLoader without timestamps (dates stay strings), numbers by reportkit's rules
+    (:func:`~.numbers.read_number`), no duplicate keys.
 
     LibYAML's parser when PyYAML has it (5× faster on a params file), the same rules either way.
     """
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag != "tag:yaml.org,2002:timestamp" and tag not in _YAML_NUMBER_TAGS
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+for _first in NUMBER_FIRST_CHARS:
+    # before YAML's own resolvers of that character (.inf/.nan among them are numbers here)
+    _Loader.yaml_implicit_resolvers.setdefault(_first, []).insert(0, (NUMBER_TAG, NUMBERISH))
 
 
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    text = str(loader.construct_scalar(node)).replace("_", "")
-    try:
-        return Decimal(text)
-    except ArithmeticError:
-        return loader.construct_yaml_float(node)
+def _construct_number(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A plain scalar that looks like a number, or an explicit ``!!int``/``!!float``."""
+    return read_number(str(loader.construct_scalar(node)))
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -55,7 +69,9 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
     return dict(loader.construct_pairs(node))
 
 
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_Loader.add_constructor(NUMBER_TAG, _construct_number)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_number)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_number)
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
@@ -63,7 +79,8 @@ def read_yaml(path: Path) -> Any:
     """Parse a YAML file safely, turning every failure into a :class:`ParamsError`."""
     shown = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # at most MAX_BYTES + 1: a device or pipe may not end
+            raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise ParamsFileError(shown, "no such file", fix="check the path") from None
     except IsADirectoryError:
@@ -71,7 +88,13 @@ def read_yaml(path: Path) -> Any:
             shown, "is a directory", fix="give a file such as params/<agency-id>/<year>.yaml"
         ) from None
     except OSError as err:
-        raise ParamsFileError(shown, f"cannot be read ({err.strerror})") from None
+        raise ParamsFileError(shown, f"cannot be read ({err.strerror or err})") from None
+    if len(raw) > MAX_BYTES:
+        raise ParamsFileError(
+            shown,
+            f"is larger than {MAX_BYTES // 1024 // 1024} MB — a params file is a few KB of YAML",
+            fix="check that this is the params file (not a data export or an archive)",
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -89,8 +112,21 @@ def read_yaml(path: Path) -> Any:
             fix="a params file is a YAML mapping with agency, year, overview, proactive, "
             "requests, review_litigation, problems, other_matters",
         )
+    if "\x00" in text:
+        offset = text.index("\x00")
+        raise ParamsFileError(
+            shown,
+            f"is not a text file (a NUL byte at offset {offset})",
+            fix="give the params YAML file, saved as UTF-8 text",
+        )
     try:
         return yaml.load(text.lstrip("\ufeff"), Loader=_Loader)
+    except RecursionError:
+        raise ParamsError(
+            shown,
+            "YAML nested too deeply to be a params file",
+            fix="a params file nests a few levels (section → row → cells); check the brackets",
+        ) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
@@ -101,8 +137,23 @@ def read_yaml(path: Path) -> Any:
             field=where,
             fix="check indentation and quoting on that line",
         ) from None
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow, e.g. U+001F
+        source = text.lstrip("\ufeff")
+        if _SafeBase is not yaml.SafeLoader:  # LibYAML counts bytes of UTF-8, PyYAML characters
+            before = source.encode("utf-8")[: err.position].decode("utf-8", "ignore")
+        else:
+            before = source[: err.position]
+        line, column = before.count("\n") + 1, len(before.rsplit("\n", 1)[-1]) + 1
+        char = err.character if isinstance(err.character, str) else chr(err.character)
+        raise ParamsError(
+            shown,
+            f"contains the control character U+{ord(char):04X}, which YAML does not allow",
+            field=f"line {line}, column {column}",
+            fix="delete it (it is invisible in most editors; it often comes with pasted text)",
+        ) from None
     except yaml.YAMLError as err:
-        raise ParamsError(shown, f"YAML error: {err}", fix="fix the YAML syntax") from None
+        first = " ".join(str(err).split("\n", 1)[0].split())
+        raise ParamsError(shown, f"YAML error: {first}", fix="fix the YAML syntax") from None
 
 
 class _Dumper(yaml.SafeDumper):

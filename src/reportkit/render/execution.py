@@ -13,6 +13,11 @@ also keeps its kernel client connected between notebooks, and the reset freezes 
 objects out of the garbage collector's walks (see :data:`RESET_CODE`): together they took a
 warm section from ~0.5 s to ~0.05–0.15 s.
 
+papermill treats the paths it is given as templates (``str.format`` with the parameters);
+:func:`literal_path` keeps reportkit's paths literal (braces, spaces, quotes, CJK, ``$``). A
+kernel that dies in a cell, or a cell that runs past the timeout, is recorded in that cell by
+the engine (:mod:`.engine`), and the session's kernel is replaced for the next notebook.
+
 Kernels talk over Unix domain sockets (zmq's ``ipc`` transport) in a private folder per
 kernel, not over TCP: with TCP, jupyter_client picks free ports, releases them, and the kernel
 binds them a moment later, by which time another process (a second batch worker, a test run)
@@ -44,14 +49,11 @@ import zmq
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
-from papermill.log import logger as papermill_logger
-from papermill.utils import merge_kwargs, remove_args
 from traitlets import Unicode
 
 from ..errors import RenderError
+from .engine import ENGINE_NAME, KERNEL_FAILURES, ResetFailed
 
 KERNEL_NAME = "python3"
 KERNEL_ENV: Mapping[str, str] = {"COLUMNS": "80", "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
@@ -138,82 +140,6 @@ class ThisPythonKernelManager(AsyncKernelManager):
             language="python",
             metadata={"debugger": False},
         )
-
-
-class _SessionClient(PapermillNotebookClient):  # type: ignore[misc]
-    """papermill's client for a session's warm kernel.
-
-    Before the notebook's first cell it runs ``reset_code`` (clear the namespace, go to the
-    notebook's folder) on the same connection. It connects through the session's kernel
-    client when the session holds one, and hands its client back to the session afterwards:
-    a new client costs 0.2 s in ``wait_for_ready`` (it waits for its iopub channel to stay
-    quiet that long), a fifth of a warm section. Without a session it closes its client,
-    which nbclient only does when it shuts the kernel down (else sockets and a thread stay).
-    """
-
-    reset_code = Unicode("", help="code run silently before the first cell").tag(config=True)
-    session: KernelSession | None = None
-
-    def papermill_execute_cells(self) -> None:
-        if self.reset_code:
-            client: Any = self.kc
-            msg_id = client.execute(self.reset_code, silent=True, store_history=False)
-            reply = self.wait_for_reply(msg_id)
-            if reply is None or reply["content"]["status"] != "ok":
-                raise RuntimeError("the warm kernel could not be reset")
-        super().papermill_execute_cells()
-
-    def execute(self, **kwargs: Any) -> Any:
-        try:
-            return super().execute(**kwargs)
-        finally:
-            client: Any = getattr(self, "kc", None)
-            if not self.owns_km and client is not None:
-                self.kc = None
-                if self.session is not None:
-                    self.session.keep_client(client)
-                else:
-                    client.stop_channels()
-
-
-class SessionEngine(NBClientEngine):  # type: ignore[misc]
-    """papermill's nbclient engine, with :class:`_SessionClient`."""
-
-    @classmethod
-    def execute_managed_notebook(
-        cls,
-        nb_man: Any,
-        kernel_name: str,
-        log_output: bool = False,
-        stdout_file: Any = None,
-        stderr_file: Any = None,
-        start_timeout: int = 60,
-        execution_timeout: float | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        """Execute as papermill's default engine does (in ``session``'s client, if given)."""
-        session: KernelSession | None = kwargs.pop("session", None)
-        kwargs = remove_args(["input_path"], **kwargs)
-        safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
-        final_kwargs = merge_kwargs(
-            safe_kwargs,
-            timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
-            startup_timeout=start_timeout,
-            kernel_name=kernel_name,
-            log=papermill_logger,
-            log_output=log_output,
-            stdout_file=stdout_file,
-            stderr_file=stderr_file,
-        )
-        client = _SessionClient(nb_man, **final_kwargs)
-        if session is not None:
-            client.session = session
-            client.kc = session.take_client()  # None: nbclient connects a new one
-        return client.execute()
-
-
-ENGINE_NAME = "reportkit"
-papermill_engines.register(ENGINE_NAME, SessionEngine)
 
 
 @dataclass(frozen=True)
@@ -507,11 +433,12 @@ def run_notebook(
     label = section or Path(notebook).stem
     own = session is None
     session = session if session is not None else KernelSession()
-    try:
+
+    def execute() -> None:
         km, reset_code = session.kernel(cwd)
         papermill.execute_notebook(
-            str(notebook),
-            str(output),
+            literal_path(notebook),
+            literal_path(output),
             parameters=dict(parameters),
             kernel_name=KERNEL_NAME,
             progress_bar=False,
@@ -524,7 +451,18 @@ def run_notebook(
             reset_code=reset_code,
             session=session,
         )
+
+    try:
+        try:
+            execute()
+        except ResetFailed as err:
+            # the warm kernel died between notebooks (before any cell ran): a new one, once
+            log.warning("%s; starting a new kernel", err)
+            session.discard()
+            execute()
     except PapermillExecutionError as err:
+        if err.ename in KERNEL_FAILURES:  # the kernel is dead, or still busy with the cell
+            session.discard()
         cell_id = _failed_cell_id(output, err.ename)
         cell = _source_index(notebook, cell_id, err.cell_index)
         where = f"cell {cell}" + (f" (id {cell_id!r})" if cell_id else "")
@@ -557,6 +495,13 @@ def run_notebook(
         if own:
             session.close()
     return time.perf_counter() - start
+
+
+def literal_path(path: str | Path) -> str:
+    """``path`` for papermill, which formats paths as templates (``str.format`` with the
+    parameters: ``out_{year}`` would need a ``year`` parameter): braces doubled, so the path
+    papermill opens is ``path`` itself."""
+    return str(path).replace("{", "{{").replace("}", "}}")
 
 
 def _first_line(text: str) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..errors import UsageError
+
 NOTEBOOKS_ENV = "REPORTKIT_NOTEBOOKS"
 REPO_NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -29,3 +31,22 @@ def output_dir(out_root: str | Path, agency_id: str, year: int) -> Path:
 def template_files() -> list[Path]:
     """Every file of the report's templates and stylesheet (part of what an output depends on)."""
     return sorted(p for p in TEMPLATES.rglob("*") if p.is_file())
+
+
+def check_out_root(out_root: str | Path) -> Path:
+    """``out_root`` when it is, or can become, a folder of outputs.
+
+    Raises :class:`~reportkit.errors.UsageError` when it, or a folder it would be created in,
+    is an existing file (nothing is created here).
+    """
+    root = Path(out_root)
+    for folder in [root, *root.parents]:
+        if folder.exists():
+            if not folder.is_dir():
+                what = "is a file" if folder == root else f"is inside {folder}, a file"
+                raise UsageError(
+                    f"--out {root} {what}, not a folder — give a folder for the outputs "
+                    "(it is created when missing), e.g. --out outputs"
+                )
+            break
+    return root

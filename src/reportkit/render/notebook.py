@@ -7,10 +7,12 @@ what they need beyond the document pieces of :mod:`reportkit.sections` lives her
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..checks import Finding, check_report
+from ..errors import ParameterError
 from ..model import Report
 from ..model.inputs import Inputs, load_inputs
 from ..model.ledger import TITLES, Kind, SourceFile
@@ -40,9 +42,50 @@ def resolve(params_path: str | Path, notebook_dir: str | Path | None = None) -> 
     return Path(notebook_dir) / path
 
 
+CHARTS_ACCEPTED = (
+    "True, False or None (None: as the params file says); from the command line "
+    "papermill … -p charts False, or -y 'charts: false' (-p passes false as the text 'false')"
+)
+PARAMS_PATH_ACCEPTED = (
+    "the path of a params file, params/<agency-id>/<year>.yaml, relative to the notebook's "
+    "folder (notebooks/) or absolute"
+)
+
+
+def check_parameters(params_path: object, charts: object, cwd: str | Path) -> Path:
+    """The params file a section notebook's parameters name, after checking both.
+
+    Raises :class:`~reportkit.errors.ParameterError` naming the parameter, the value and the
+    accepted values: ``charts`` must be ``True``, ``False`` or ``None`` (papermill's ``-p charts
+    false`` gives the *text* ``"false"``, which would otherwise count as true); ``params_path``
+    a path (text) of an existing file.
+    """
+    if charts is not None and not isinstance(charts, bool):
+        raise ParameterError("charts", charts, CHARTS_ACCEPTED)
+    if not isinstance(params_path, str | os.PathLike) or not str(params_path).strip():
+        problem = "is empty" if isinstance(params_path, str) else None
+        raise ParameterError(
+            "params_path", params_path, PARAMS_PATH_ACCEPTED, problem=problem or ""
+        )
+    path = resolve(os.fspath(params_path), cwd)
+    if not path.is_file():
+        where = f" (looked for {path.resolve()})" if not Path(params_path).is_absolute() else ""
+        what = "is a folder" if path.is_dir() else "does not exist"
+        raise ParameterError(
+            "params_path", str(params_path), PARAMS_PATH_ACCEPTED, problem=f"{what}{where}"
+        )
+    return path
+
+
 def load(params_path: str | Path, *, charts: bool | None = None) -> Inputs:
-    """The agency-year and its earlier years; ``charts`` (not None) overrides the params."""
-    return load_inputs(resolve(params_path, Path.cwd()), charts=charts)
+    """The agency-year and its earlier years; ``charts`` (not None) overrides the params.
+
+    The parameters are checked first (:func:`check_parameters`), so a notebook stops in its
+    first cell with one :class:`~reportkit.errors.ParameterError` line; an unusable params
+    file raises :class:`~reportkit.errors.ParamsError` naming the file, field and fix.
+    """
+    path = check_parameters(params_path, charts, Path.cwd())
+    return load_inputs(path, charts=charts)
 
 
 def section_of(finding: Finding) -> int:

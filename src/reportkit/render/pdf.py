@@ -34,6 +34,25 @@ def _local_only_fetcher() -> Any:
 _THREAD = threading.local()
 
 
+WARM_PAGE = (
+    '<html lang="zh-CN"><body><p style="font-family: \'Noto Serif CJK SC\', serif">'
+    "政府信息公开工作年度报告 0123456789</p>"
+    "<h2 style=\"font-family: 'Noto Sans CJK SC', sans-serif\">一、总体情况</h2></body></html>"
+)
+
+
+def warmed_font_configuration() -> Any:
+    """A new font configuration that has laid out and subset both CJK faces once (fontconfig's
+    lists, Pango's caches, HarfBuzz): what :mod:`.warm` makes ahead of a cold process's first
+    PDF."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = FontConfiguration()
+    weasyprint.HTML(string=WARM_PAGE).render(font_config=config).write_pdf()
+    return config
+
+
 def font_configuration() -> Any:
     """This thread's ``weasyprint.text.fonts.FontConfiguration``, made on first use — or taken
     over from the warm-up (:mod:`.warm`), which has laid out both CJK faces with it."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from ..checks import Finding, check_report, has_errors
-from ..errors import RenderError, ReportkitError
+from ..errors import OutputsBusy, RenderError, ReportkitError
 from ..model.inputs import Inputs, check_docx_template, load_inputs
 from . import warm
 from .combine import combine_notebooks, read_notebook, write_notebook
@@ -41,12 +42,19 @@ from .execution import (
 from .html import notebook_to_html
 from .locations import REPORT_FILES, default_notebooks_dir, output_dir, template_files
 from .manifest import MANIFEST_NAME, build_manifest, manifest_text
+from .safety import (
+    CELL_TIMEOUT,
+    check_cell_timeout,
+    deferred_signals,
+    describe_os_error,
+    output_lock,
+)
 
 Status = Literal["rendered", "failed", "invalid", "refused"]
 T = TypeVar("T")
 
 STALE_AFTER = 6 * 3600.0  # seconds after which a leftover temp folder is a killed render's
-SECTION_TIMEOUT = 600.0  # seconds one cell may run before the section counts as failed
+SECTION_TIMEOUT = CELL_TIMEOUT  # the name it had before it could be set per render
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,8 @@ def render_agency_year(
     *,
     strict: bool = False,
     notebooks_dir: str | Path | None = None,
+    cell_timeout: float | None = None,
+    lock_wait: float = 0.0,
     docx_template: str | Path | None = None,
 ) -> RenderResult:
     """Render one params file to ``<out_root>/<year>/<agency-id>/``.
@@ -105,10 +115,15 @@ def render_agency_year(
 
     Status ``invalid``: the params (or an earlier year's) or the Word template cannot be used;
     no kernel started.
-    ``refused``: ``strict`` and a rule error. ``failed``: a section raised, or HTML/PDF could
-    not be made (``failed_notebook`` is the partial notebook). ``rendered``: all written.
-    Rule findings never stop a render; they are returned and recorded in the manifest.
+    ``refused``: ``strict`` and a rule error. ``failed``: a section raised, its kernel died, a
+    cell ran past ``cell_timeout`` seconds (default :data:`CELL_TIMEOUT`), HTML/PDF/Word could
+    not be made, the output folder cannot be written (a file in the way, a full disk), or
+    another process kept the folder locked for more than ``lock_wait`` seconds (see
+    :func:`~reportkit.render.safety.output_lock`); ``failed_notebook`` is the partial notebook
+    when one was kept. ``rendered``: all written. Rule findings never stop a render; they are
+    returned and recorded in the manifest. Raises only for an unusable ``cell_timeout``.
     """
+    timeout = check_cell_timeout(cell_timeout)
     clock = _Clock()
     params = Path(params_path)
     try:
@@ -123,6 +138,7 @@ def render_agency_year(
     found: list[Finding] = clock.time("check", lambda: check_report(report, inputs.previous))
     findings = [f.as_json() for f in found]
     out_dir = output_dir(out_root, report.agency.id, report.year)
+    who = f"{report.agency.id} {report.year}"
 
     def result(status: Status, message: str = "", failed: str | None = None) -> RenderResult:
         return RenderResult(
@@ -141,8 +157,7 @@ def render_agency_year(
         errors = [f for f in found if f.severity == "error"]
         return result(
             "refused",
-            f"{report.agency.id} {report.year}: --strict: {len(errors)} rule error(s), "
-            f"first: {errors[0].line()}",
+            f"{who}: --strict: {len(errors)} rule error(s), first: {errors[0].line()}",
         )
 
     folder = Path(notebooks_dir) if notebooks_dir is not None else default_notebooks_dir()
@@ -150,21 +165,36 @@ def render_agency_year(
     if missing:
         return result(
             "failed",
-            f"{report.agency.id} {report.year}: section notebook(s) missing in {folder}: "
-            f"{', '.join(missing)}",
+            f"{who}: section notebook(s) missing in {folder}: {', '.join(missing)}",
         )
 
     warn_if_pdf_slow()  # once per process: PDFs without HarfBuzz subsetting take ~20 s
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _sweep(out_dir)
-    work = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir)).resolve()
     try:
-        return _render(inputs, template, folder, out_dir, work, clock, strict, findings, result)
-    except Exception as err:  # a disk or system failure: still one result, never a crash
+        with output_lock(out_dir, wait=lock_wait):
+            _sweep(out_dir)
+            work = Path(tempfile.mkdtemp(prefix=_work_prefix(), dir=out_dir)).resolve()
+            try:
+                return _render(
+                    inputs,
+                    template,
+                    folder,
+                    out_dir,
+                    work,
+                    clock,
+                    strict,
+                    findings,
+                    result,
+                    timeout,
+                )
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+    except OutputsBusy as err:
+        return result("failed", f"{who}: {err}")
+    except OSError as err:  # a file in the way, a full disk, no permission: one clear line
+        return result("failed", f"{who}: {describe_os_error(err, out_dir)}")
+    except Exception as err:  # a system failure: still one result, never a crash
         detail = f"{type(err).__name__}: {err}".splitlines()[0]
-        return result("failed", f"{report.agency.id} {report.year}: {detail}")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        return result("failed", f"{who}: {detail}")
 
 
 def _validated(params: Path, docx_template: str | Path | None) -> tuple[Inputs, Path | None]:
@@ -197,6 +227,7 @@ def _render(
     strict: bool,
     findings: list[dict[str, Any]],
     result: Callable[[Status, str, str | None], RenderResult],
+    timeout: float,
 ) -> RenderResult:
     """Run, combine, convert, then publish from ``work`` into ``out_dir``."""
     report = inputs.report
@@ -225,7 +256,7 @@ def _render(
         )
         (work / MANIFEST_NAME).write_text(manifest_text(data), encoding="utf-8")
 
-    warm.start()  # once per process: HTML, PDF and Word libraries while the kernel works
+    _warm_up()  # once per process: HTML, PDF and Word libraries while the kernel works
     executed: list[tuple[int, Any]] = []
     with kernel_session() as session:
         retried = len(session.start_failures)  # a batch worker's session outlives one render
@@ -233,15 +264,20 @@ def _render(
             target = sections_dir / section.filename
             starting = session.start_seconds
             try:
-                clock.time(section.stem, partial(_run, section, target, inputs, folder, session))
+                clock.time(
+                    section.stem,
+                    partial(_run, section, target, inputs, folder, session, timeout),
+                )
             except RenderError as err:
                 _note_kernel_start(clock, section.stem, session.start_seconds - starting)
                 _note_kernel_retries(clock, session.start_failures[retried:])
                 final = out_dir / "sections" / section.filename
+                # name the partial notebook only when papermill could keep one
+                kept = str(final) if target.is_file() else None
                 message = str(err).replace(str(target), str(final))
-                manifest("failed", message, str(final), {})
+                manifest("failed", message, kept, {})
                 _publish(work, out_dir, files=(MANIFEST_NAME,))
-                return result("failed", message, str(final))
+                return result("failed", message, kept)
             _note_kernel_start(clock, section.stem, session.start_seconds - starting)
             executed.append((section.number, read_notebook(target)))
         _note_kernel_retries(clock, session.start_failures[retried:])
@@ -264,7 +300,12 @@ def _render(
         clock.time("pdf", lambda: _pdf(html, work / "report.pdf"))
         clock.time("docx", lambda: _docx(inputs, template, work / "report.docx", html))
     except Exception as err:
-        detail = str(err) if isinstance(err, ReportkitError) else f"{type(err).__name__}: {err}"
+        if isinstance(err, ReportkitError):
+            detail = str(err)
+        elif isinstance(err, OSError):
+            detail = describe_os_error(err, out_dir)
+        else:
+            detail = f"{type(err).__name__}: {err}"
         message = f"{report.agency.id} {report.year}: {detail}".splitlines()[0]
         manifest("failed", message, None, {})
         _publish(work, out_dir, files=(MANIFEST_NAME,))
@@ -274,6 +315,23 @@ def _render(
     manifest("rendered", "", None, made)
     _publish(work, out_dir, files=(*REPORT_FILES, MANIFEST_NAME))
     return result("rendered", "", None)
+
+
+def _import_docx() -> None:
+    from . import docx  # noqa: F401  # python-docx and lxml, for report.docx
+
+
+def _warm_up() -> None:
+    from .html import warmed_exporter
+    from .pdf import warmed_font_configuration
+
+    warm.start(
+        {
+            "exporter": warmed_exporter,
+            "font_configuration": warmed_font_configuration,
+            "libraries": _import_docx,
+        }
+    )
 
 
 def _write(combined: Any, html: str, work: Path) -> None:
@@ -298,7 +356,12 @@ def _note_kernel_retries(clock: _Clock, failures: list[StartFailure]) -> None:
 
 
 def _run(
-    section: Section, target: Path, inputs: Inputs, folder: Path, session: KernelSession
+    section: Section,
+    target: Path,
+    inputs: Inputs,
+    folder: Path,
+    session: KernelSession,
+    timeout: float = SECTION_TIMEOUT,
 ) -> None:
     # absolute paths: papermill changes the working directory while it runs
     folder = folder.resolve()
@@ -310,7 +373,7 @@ def _run(
         agency=inputs.report.agency.id,
         year=inputs.report.year,
         section=section.stem,
-        timeout=SECTION_TIMEOUT,
+        timeout=timeout,
         session=session,
     )
 
@@ -338,22 +401,50 @@ def _docx(inputs: Inputs, template: Path | None, path: Path, page: str) -> None:
     )
 
 
+WORK_PREFIX = ".render-"
+
+
+def _work_prefix() -> str:
+    """``.render-<pid>@<host>-``: whose work folder it is, so a dead process's can be swept."""
+    return f"{WORK_PREFIX}{os.getpid()}@{socket.gethostname()}-"
+
+
+def _owner_gone(folder: Path) -> bool:
+    """True when ``folder`` is a work folder of a process of this host that no longer runs."""
+    name = folder.name.split("-", 1)[1] if "-" in folder.name else ""
+    pid, at, rest = name.partition("@")
+    if not at or not pid.isdigit() or rest.rsplit("-", 1)[0] != socket.gethostname():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def _sweep(out_dir: Path) -> None:
-    """Remove temp folders that a killed render (SIGKILL, power loss) left behind."""
+    """Remove work folders that a killed render (SIGKILL, power loss) left behind: those of a
+    process of this host that is gone, and any older than :data:`STALE_AFTER`."""
     now = time.time()
-    for leftover in [*out_dir.glob(".render-*"), *out_dir.glob(".old-*")]:
+    for leftover in [*out_dir.glob(f"{WORK_PREFIX}*"), *out_dir.glob(".old-*")]:
         try:
-            if now - leftover.stat().st_mtime > STALE_AFTER:
+            if _owner_gone(leftover) or now - leftover.stat().st_mtime > STALE_AFTER:
                 shutil.rmtree(leftover, ignore_errors=True)
         except OSError:
             continue
 
 
 def _publish(work: Path, out_dir: Path, files: tuple[str, ...]) -> None:
-    """Move ``work/sections`` and ``files`` into ``out_dir`` (sections first, manifest last)."""
-    _replace_dir(work / "sections", out_dir / "sections")
-    for name in files:
-        os.replace(work / name, out_dir / name)
+    """Move ``work/sections`` and ``files`` into ``out_dir`` (sections first, manifest last).
+
+    Ctrl-C and SIGTERM wait until the renames are done (:func:`deferred_signals`).
+    """
+    with deferred_signals():
+        _replace_dir(work / "sections", out_dir / "sections")
+        for name in files:
+            os.replace(work / name, out_dir / name)
 
 
 def _replace_dir(new: Path, target: Path) -> None:

@@ -40,9 +40,15 @@ def _make(year: int, month: int, day: int) -> dt.date | None:
 
 
 def from_serial(serial: float | int | Decimal) -> dt.date | None:
-    """An Excel serial day number (the 1900 date system) as a date, when plausible."""
-    whole = int(serial)
-    if whole < 61:
+    """An Excel serial day number (the 1900 date system) as a date, when plausible.
+
+    Any other number — infinite, not a number, or absurdly large (``1e20`` in a date cell) — is
+    None, never an overflow."""
+    try:
+        whole = int(serial)
+    except (OverflowError, ValueError):  # infinity, NaN
+        return None
+    if not 61 <= whole <= (LATEST - EXCEL_EPOCH).days:
         return None
     value = EXCEL_EPOCH + dt.timedelta(days=whole)
     return value if EARLIEST <= value <= LATEST else None

@@ -33,6 +33,7 @@ from .vocabulary import (
 )
 
 HEADER_SEARCH: Final = 20
+MAX_BYTES: Final = 256 * 1024 * 1024  # a million-row CSV ledger is ~100 MB
 SUFFIXES: Final = (".csv", ".xlsx", ".xlsm")
 TEMPLATE_HINT: Final = "see `reportkit ledger template`"
 
@@ -79,15 +80,48 @@ def _header_index(rows: list[list[Any]], kind: Kind) -> int | None:
     return None
 
 
+def _near_header_index(rows: list[list[Any]], kind: Kind) -> int | None:
+    """The first row naming at least two required columns (a header with a column renamed)."""
+    required = {normalize(n) for n in REQUIRED[kind]}
+    best, best_count = None, 1
+    for i, row in enumerate(rows[:HEADER_SEARCH]):
+        count = len(required & {normalize(cell_text(v)) for v in row})
+        if count > best_count:
+            best, best_count = i, count
+    return best
+
+
 def _table(
     kind: Kind, shown: str, sheet: str | None, digest: str, rows: list[list[Any]]
 ) -> RawTable:
     """The required columns of ``rows`` (the whole sheet, row 1 first)."""
     at = _header_index(rows, kind)
     if at is None:
-        first = next((r for r in rows if any(not is_empty(v) for v in r)), [])
-        header = [cell_text(v) for v in first if not is_empty(v)]
-        _missing_columns(kind, shown, sheet, header, list(REQUIRED[kind]))
+        at = _near_header_index(rows, kind)
+    if at is None:
+        where = f"sheet {sheet}: " if sheet else ""
+        if not any(not is_empty(v) for r in rows for v in r):
+            fail(
+                shown,
+                [
+                    Problem(
+                        shown, f"{where}is empty", f"fill in the {TITLES[kind]} ({TEMPLATE_HINT})"
+                    )
+                ],
+            )
+        # a row that names no column is data, and data may be personal: never shown
+        names = ", ".join(REQUIRED[kind])
+        fail(
+            shown,
+            [
+                Problem(
+                    shown,
+                    f"{where}no header row: none of the first {HEADER_SEARCH} rows names the "
+                    f"columns of the {TITLES[kind]} ({names})",
+                    f"add the header row above the data ({TEMPLATE_HINT})",
+                )
+            ],
+        )
     header = [normalize(cell_text(v)) for v in rows[at]]
     found = [cell_text(v) for v in rows[at] if not is_empty(v)]
     missing = [name for name in REQUIRED[kind] if normalize(name) not in header]
@@ -220,7 +254,8 @@ def read_bytes(path: Path, shown: str) -> bytes:
         )
         fail(shown, [Problem(shown, f"is a {suffix or 'file without suffix'} file", fix)])
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:  # at most MAX_BYTES + 1: a pipe or device may not end
+            data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         fix = "check the path: it is relative to the params file's folder"
         fail(shown, [Problem(shown, "no such file", fix)])
@@ -228,6 +263,19 @@ def read_bytes(path: Path, shown: str) -> bytes:
         fail(shown, [Problem(shown, "is a folder", "give the ledger file itself")])
     except OSError as err:
         fail(shown, [Problem(shown, f"cannot be read ({err.strerror})", "check its permissions")])
+    if len(data) > MAX_BYTES:
+        fail(
+            shown,
+            [
+                Problem(
+                    shown,
+                    f"is larger than {MAX_BYTES // 1024 // 1024} MB",
+                    "a ledger of a million rows is far smaller; check that this is the ledger "
+                    "(not a database dump or an archive)",
+                )
+            ],
+        )
+    return data
 
 
 def read_raw(
