@@ -49,13 +49,30 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     )
 
 
-def normalized_narrative(report: Report) -> dict[str, Any]:
-    """Sections 一, 五, 六 with each paragraph's whitespace normalized (for import comparisons)."""
+# a space beside a Chinese character or full-width punctuation is typesetting, not text: a PDF
+# (and pdftotext) loses it where a line wraps, and PDF text extraction adds or drops it
+_CJK_SPACE = re.compile(
+    r"\s+(?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’])|(?<=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’])\s+"
+)
+
+
+def squash_cjk_spaces(text: str) -> str:
+    """``text`` with runs of whitespace as one space, and none beside Chinese characters."""
+    return _CJK_SPACE.sub("", re.sub(r"\s+", " ", text)).strip()
+
+
+def normalized_narrative(report: Report, *, wrapped: bool = False) -> dict[str, Any]:
+    """The preamble and sections 一, 五, 六, each paragraph's whitespace normalized (for
+    import comparisons). ``wrapped``: text that went through lines wrapped at a page width
+    (PDF), where a space beside a Chinese character cannot be told (see squash_cjk_spaces)."""
 
     def norm(text: str) -> list[str]:
+        if wrapped:
+            return [squash_cjk_spaces(p) for p in paragraphs(text)]
         return [re.sub(r"\s+", " ", p) for p in paragraphs(text)]
 
     return {
+        "preamble": norm(report.preamble),
         "intro": norm(report.overview.intro),
         "items": [(i.heading, norm(i.text), i.run_in) for i in report.overview.items],
         "problems": norm(report.problems.intro),

@@ -304,3 +304,18 @@ def test_a_ledger_without_header_never_shows_its_first_row(
     assert main(["check", str(path)]) == 2
     err = capsys.readouterr().err
     assert "no header row" in err and "张三丰" not in err and "13912345678" not in err
+
+
+def test_a_negative_published_count_is_imported_blank_and_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not refused: a published report with a negative count imports, that cell left blank and
+    listed as uncertain (exit 3), so R8 reports it until a person has checked the source."""
+    source = Path(__file__).parent / "data" / "import" / "negative-count.txt"
+    target = tmp_path / "params" / "x" / "2024.yaml"
+    assert main(["import", str(source), "--agency-id", "x", "-o", str(target)]) == 3
+    err = capsys.readouterr().err
+    assert "proactive.penalty: -3 is negative" in err and "Traceback" not in err
+    report = load_report(target)
+    assert report.proactive.penalty is None  # type: ignore[union-attr]
+    assert report.uncertain == ["proactive.penalty"]

@@ -91,12 +91,16 @@ def test_clean_fixtures_are_read_completely(path: Path, imported: dict[str, Impo
 
 
 def test_flattened_page_flags_every_ambiguous_run(imported: dict[str, ImportResult]) -> None:
-    """06: tables flattened to digit runs; several readings exist, so cells are flagged —
-    and the reading written is the one the row's own sum allows."""
+    """06: tables flattened to digit runs. A blank cell prints nothing there, so a run is
+    certain only when no reading exists with blank cells either (0000000 for 7 cells; any
+    number for a one-cell row); the others are flagged, and the reading written is the one
+    without blank cells that the row's own sum allows."""
     result = imported["06_pingtan_zonghe_shiyanqu_2023.txt"]
     assert "requests.new.total" in result.uncertain
     assert "requests.carried_over.total" not in result.uncertain  # 0000000: one reading
-    assert "review_litigation.review.total" not in result.uncertain  # 15 digits, 15 cells
+    # 15 digits for 15 cells: 1|1|0|0|2|… — or 11|0|0|2|4|… with a blank cell at the end
+    assert "review_litigation.review.total" in result.uncertain
+    assert result.report.review_litigation.review == [1, 1, 0, 0, 2]
     assert result.report.requests.new == [80, 1, 0, 0, 0, 0, 81]
     assert {
         "proactive.normative_documents.issued",

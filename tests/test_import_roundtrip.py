@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup, NavigableString, Tag
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from reportkit.model.params import load_report
 from reportkit.render.sections import report_body_html
 
 from .conftest import normalized_narrative
+from .reporttext import browser_text
 
 SEED = load_report(
     Path(__file__).resolve().parents[1] / "params" / "xigong-education" / "2024.yaml"
@@ -40,6 +40,18 @@ sentence = st.one_of(
     st.builds(lambda a, stop: a.strip() + stop, phrase, st.sampled_from([*_STOPS, ""])),
 )
 text = st.lists(sentence, min_size=1, max_size=3).map(lambda xs: "".join(x + "\n" for x in xs))
+# an opening paragraph as reports print them: a sentence (or two) citing the law
+preamble = st.lists(
+    st.builds(
+        lambda a, b: (
+            f"根据《中华人民共和国政府信息公开条例》要求，{a.strip()}编制本报告{b.strip()}。"
+        ),
+        phrase,
+        phrase,
+    ),
+    min_size=1,
+    max_size=2,
+).map(lambda xs: "".join(x + "\n" for x in xs))
 item_heading = st.one_of(
     st.sampled_from([*L.OVERVIEW_ITEMS, "主动公开方面", "平台建设情况"]),
     st.text(alphabet=_WORDS.replace("，", "").replace("、", ""), min_size=1, max_size=20),
@@ -84,6 +96,7 @@ def reports(draw: st.DrawFn) -> Report:
                 "amount": draw(st.sampled_from(["251000元", None])),
             },
         }
+    data["preamble"] = draw(st.one_of(st.just(""), preamble))
     n_items = draw(st.integers(0, 5))
     data["overview"] = {
         "intro": draw(text),
@@ -101,29 +114,6 @@ def reports(draw: st.DrawFn) -> Report:
     }
     data["other_matters"] = {"text": draw(text)}
     return Report.model_validate(data)
-
-
-def browser_text(html: str) -> str:
-    """What copying the rendered page from a browser gives: one line per paragraph or
-    heading, table rows as their cells joined by tabs (spanned positions not repeated)."""
-    soup = BeautifulSoup(html, "html.parser")
-    lines: list[str] = []
-
-    def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString) or not isinstance(child, Tag):
-                continue
-            if child.name == "table":
-                for tr in child.find_all("tr"):
-                    cells = tr.find_all(["td", "th"])
-                    lines.append("\t".join(c.get_text("").strip() for c in cells))
-            elif child.name in ("p", "h1", "h2", "h3", "h4"):
-                lines.append(child.get_text(""))
-            else:
-                walk(child)
-
-    walk(soup)
-    return "\n".join(lines) + "\n"
 
 
 def _tables(report: Report) -> dict[str, Any]:

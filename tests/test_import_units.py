@@ -9,7 +9,7 @@ from reportkit.checks import check_report
 from reportkit.importer import import_text
 from reportkit.importer.cells import fit_row, row_sum, run_splits
 from reportkit.importer.html import html_to_text
-from reportkit.importer.lines import clean_lines, read_field, split_line
+from reportkit.importer.lines import Field, clean_lines, read_field, split_line
 from reportkit.model import Proactive
 
 HERE = Path(__file__).resolve()
@@ -83,14 +83,36 @@ def test_heading_variants() -> None:
     assert not any("not found" in n for n in import_text(text, "x").notes)
 
 
+def _glued(digits: str) -> list[Field]:
+    """The number of ``一、本年新收<digits>``: written against its label, cells run together."""
+    fields = split_line(f"一、本年新收{digits}").numbers
+    assert [f.glued for f in fields] == [True]
+    return fields
+
+
 def test_runs_of_digits_split_only_when_unique() -> None:
     assert run_splits("0000000", 7) == ((0,) * 7,)
     assert len(run_splits("801000081", 7)) > 1
-    fit = fit_row([read_field("801000081")], 7, separated=False, check=row_sum(6))
+    fit = fit_row(_glued("801000081"), 7, separated=False, check=row_sum(6))
     assert fit.cells == [80, 1, 0, 0, 0, 0, 81]  # the one reading whose row adds up …
-    assert not all(fit.certain)  # … but still flagged
-    assert fit_row([read_field("191000020")], 7, separated=False, check=row_sum(6)).cells[0] is None
-    assert fit_row([read_field("12")], 7, separated=False).certain == [False] * 7
+    assert not any(fit.certain)  # … but still flagged
+    assert fit_row(_glued("191000020"), 7, separated=False, check=row_sum(6)).cells[0] is None
+    assert fit_row(_glued("12"), 7, separated=False).certain == [False] * 7
+    zeros = fit_row(_glued("0000000"), 7, separated=False)
+    assert zeros.cells == [0] * 7 and all(zeros.certain)  # no reading with a blank cell
+    one_cell = fit_row(_glued("2629"), 1, separated=False)
+    assert one_cell.cells == [2629] and all(one_cell.certain)
+
+
+def test_a_short_row_keeps_its_number_whole() -> None:
+    """550 printed apart from its label under three columns: not 5 | 5 | 0, and flagged."""
+    for line in ("行政许可     550", "行政许可 550"):
+        fields = split_line(line).numbers
+        assert [f.glued for f in fields] == [False]
+        fit = fit_row(fields, 3, separated=False)
+        assert fit.cells == [550, None, None] and fit.certain == [False] * 3
+    glued = fit_row(split_line("行政许可550").numbers, 3, separated=False)
+    assert glued.certain == [False] * 3  # 5|5|0 or 550|blank|blank: run together, not certain
 
 
 def test_padding_at_both_ends_is_ambiguous_unless_the_table_says() -> None:
@@ -124,7 +146,10 @@ def test_html_tables_expand_spans() -> None:
         "<p>标题</p><table><tr><td rowspan=2>A</td><td colspan=2>B</td></tr>"
         "<tr><td>1</td><td>2</td></tr></table><p>尾</p>"
     )
-    assert html_to_text(html).splitlines() == ["标题", "A\tB\t", "\t1\t2", "尾"]
+    # a spanned label fills its positions: only real cells are empty fields
+    assert html_to_text(html).splitlines() == ["标题", "A\tB\tB", "A\t1\t2", "尾"]
+    spanned_value = "<table><tr><td colspan=2>7</td><td>x</td></tr></table>"
+    assert html_to_text(spanned_value).splitlines() == ["7\t\tx"]
 
 
 def test_a_section_heading_running_into_its_text() -> None:
@@ -153,3 +178,25 @@ def test_layout_blank_cells_are_placed_by_column_position() -> None:
     # the first row has no complete row above it to take the columns from: flagged
     result = import_text(_blank_number(text, "一、本年新收", 4), "x")
     assert {p.rsplit(".", 1)[0] for p in result.uncertain} == {"requests.new"}
+
+
+def test_wrapped_lines_join_without_space_between_chinese_and_with_one_between_words() -> None:
+    from reportkit.importer.paragraphs import join
+
+    assert join("依法依规办理行政", "许可 284 件。") == "依法依规办理行政许可 284 件。"
+    assert join("contact us at the", "office") == "contact us at the office"
+    assert (
+        join("电子邮箱：hazwgkc@163.com）。如", "对本报告")
+        == "电子邮箱：hazwgkc@163.com）。如对本报告"
+    )
+    text = _seed(
+        (
+            "（一）主动公开。全年累计公开各类信息 232 条，其中政府网站 15 条、",
+            "    （一）主动公开。全年累计公开各类信息 232 条，其中政府网站 15 条、\n",
+        ),
+    )
+    # a run-in item's first line wraps: the item keeps its whole first paragraph
+    item = import_text(text, "x").report.overview.items[0]
+    assert item.run_in and item.text.startswith(
+        "全年累计公开各类信息 232 条，其中政府网站 15 条、“精彩西工”"
+    )

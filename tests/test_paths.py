@@ -74,6 +74,6 @@ def test_import_from_and_to_odd_paths(
     code = main(["import", str(source), "--agency-id", "xigong-education", "-o", str(target)])
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    assert captured.out.startswith(f"{target}: 西工区教育局 2024")
+    assert f"\n{target}: 西工区教育局 2024" in f"\n{captured.out}"
     assert main(["check", str(target)]) in (0, 1)
     assert "Error" not in capsys.readouterr().err

@@ -361,9 +361,8 @@ def printed_texts(report: Report) -> Iterator[tuple[str, str, str]]:
         yield "title", "标题", report.title
     if report.date:
         yield "date", "成文日期", report.date
-    preamble = getattr(report, "preamble", "")  # issue 14 adds the field
-    if isinstance(preamble, str) and preamble:
-        yield "preamble", "导语", preamble
+    if report.preamble:
+        yield "preamble", "前言", report.preamble
     one, five, six = (L.section_heading(n) for n in (1, 5, 6))
     yield "overview.intro", one, report.overview.intro
     for i, item in enumerate(report.overview.items):

@@ -52,12 +52,10 @@ class Source:
 
 
 def narrative_sources(report: Report) -> list[Source]:
-    """Every narrative R7 reads, in reading order: section 一 (intro and items), 五 and 六.
-
-    A new narrative field of the model (the preamble before section 一) is one more entry here.
-    """
+    """Every narrative R7 reads, in reading order: the preamble, section 一 (intro and items),
+    五 and 六. A new narrative field of the model is one more entry here."""
     one, five, six = (L.section_heading(n) for n in (1, 5, 6))
-    out = [Source(one, report.overview.intro)]
+    out = [Source("前言", report.preamble), Source(one, report.overview.intro)]
     for n, item in enumerate(report.overview.items, 1):
         heading = item.heading.strip().rstrip("。.：:")
         out.append(Source(f"{one} {L.item_number(n)}{heading}", item.text, heading))

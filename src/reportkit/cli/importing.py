@@ -18,9 +18,9 @@ from . import EXIT_OK, EXIT_UNCERTAIN, command
 def _setup_import(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser(
         "import",
-        help="import a published report (text, HTML or pdftotext output) into a params file",
+        help="import a published report (PDF, text, HTML or pdftotext output) into a params file",
     )
-    p.add_argument("file", type=Path, help="the report: text, saved HTML, or pdftotext -layout")
+    p.add_argument("file", type=Path, help="the report: PDF, text, saved HTML, or pdftotext output")
     p.add_argument("--agency-id", required=True, help="e.g. xigong-education")
     p.add_argument("--year", type=int, help="the report year (default: from the title)")
     p.add_argument(
@@ -45,6 +45,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     load_report(target)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
+    if result.format_choice is not None:
+        print(f"{args.file}: {result.format_choice.line()}")
     print(f"{target}: {report.agency.name} {report.year} (format {report.format})")
     if result.uncertain:
         print(

@@ -1,12 +1,16 @@
-"""Import a published 政府信息公开工作年度报告 (text, HTML or pdftotext output) into a Report.
+"""Import a published 政府信息公开工作年度报告 (PDF, text, HTML or pdftotext output) into a Report.
 
 :func:`import_report` never guesses silently: a cell it cannot read with certainty is left as
-it could best be read (blank when nothing fits) and its path is listed in ``uncertain``.
+it could best be read (blank when nothing fits) and its path is listed in ``uncertain``; the
+format follows the signal that cannot be misread, and a disagreement is said
+(:class:`~reportkit.importer.detect.FormatChoice`).
 
-Owns, in the order an import runs them: ``decode`` (UTF-8 or GB18030), ``html`` (a saved page to
-text), ``lines`` (cleaning and splitting lines), ``sections`` (the six sections and their
-narrative), ``detect`` (title, year, format), ``tables`` with ``cells`` and ``columns`` (tables
-二, 三, 四), ``write`` (the params file).
+Owns, in the order an import runs them: ``pdf`` (a PDF to text: ruled tables as rows, the text
+layer with its indents) or ``decode`` (UTF-8 or GB18030), ``html`` (a saved page to text),
+``lines`` (page breaks, cleaning and splitting lines), ``sections`` (the six sections, the
+preamble and the narrative) with ``paragraphs`` (wrapped lines back into paragraphs),
+``detect`` (title, year, format), ``tables`` with ``cells`` and ``columns`` (tables 二, 三, 四),
+``write`` (the params file).
 
 May import: :mod:`reportkit.model` and :mod:`reportkit.errors`.
 """
@@ -25,16 +29,18 @@ from ..model import Report
 from ..model import labels as L
 from ..model.messages import translate
 from .decode import decode_bytes, refuse_binary
-from .detect import Title, detect_format, find_title, is_date_line
+from .detect import FormatChoice, Title, detect_format, find_title, is_date_line
 from .html import html_to_text, looks_like_html
 from .lines import clean_lines
+from .paragraphs import measure
+from .pdf import is_pdf, pdf_to_text
 from .sections import (
     Sections,
     explode,
     find_sections,
-    is_wrapped,
     read_other,
     read_overview,
+    read_preamble,
     read_problems,
 )
 from .tables import TableRead, read_proactive, read_requests, read_review
@@ -52,10 +58,12 @@ class ImportResult:
     uncertain: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
+    format_choice: FormatChoice | None = None
 
 
 def import_report(path: Path | str, agency_id: str, year: int | None = None) -> ImportResult:
-    """Read a published report file (UTF-8 or GB18030; text, HTML or pdftotext output)."""
+    """Read a published report file: a PDF, or text (UTF-8 or GB18030) — a web page's text,
+    a saved HTML page, or ``pdftotext`` output with or without ``-layout``."""
     shown = str(path)
     source = Path(path)
     try:
@@ -79,10 +87,17 @@ def import_report(path: Path | str, agency_id: str, year: int | None = None) -> 
         raise ReportImportError(
             shown, "is empty — give the report's text, saved HTML page or pdftotext output"
         )
-    refuse_binary(data, shown)
-    text, encoding = decode_bytes(data, shown)
+    if is_pdf(data):
+        text, encoding = pdf_to_text(data, shown), "pdf"
+    else:
+        refuse_binary(data, shown)
+        text, encoding = decode_bytes(data, shown)
     result = import_text(text, agency_id, year, source=shown)
     result.encoding = encoding
+    if encoding == "pdf":
+        result.notes.insert(
+            0, "read as PDF (tables from the ruling lines, text from the text layer)"
+        )
     return result
 
 
@@ -132,8 +147,8 @@ def import_text(
 
     t2_lines = sections.text_lines(2)
     t3_lines = sections.text_lines(3)
-    fmt, why = detect_format("\n".join(t2_lines), "\n".join(t3_lines))
-    notes.append(f"format {fmt}: {why}")
+    choice = detect_format("\n".join(t2_lines), "\n".join(t3_lines), year)
+    fmt = choice.format
 
     proactive = read_proactive(t2_lines, fmt)
     requests = read_requests(t3_lines, fmt)
@@ -143,14 +158,18 @@ def import_text(
         if all(v is None for v in table.cells.values()):
             notes.append(f"{name}: not found")
 
-    wrapped = is_wrapped(lines)
-    overview = read_overview(sections.text_lines(1), wrapped)
+    one = sections.text_lines(1)
     problems_lines = _problems_lines(sections, review, notes)
-    problems = read_problems(problems_lines, wrapped)
     six = sections.text_lines(6)
     other_lines = _drop_signature(six, agency_name)
+    title_lines = set(title.lines) if title and sections.preamble else set()
+    front = [x for i, x in enumerate(sections.preamble) if i not in title_lines]
+    layout = measure([*front, *one, *problems_lines, *other_lines])
+    preamble = read_preamble(front, layout, title.text if title else None)
+    overview = read_overview(one, layout)
+    problems = read_problems(problems_lines, layout)
     date = _date([*six[len(other_lines) :], *sections.preamble])
-    other, fee_notes = read_other(other_lines, wrapped)
+    other, fee_notes = read_other(other_lines, layout)
     notes.extend(fee_notes)
 
     uncertain = [*proactive.uncertain, *requests.uncertain, *review.uncertain]
@@ -171,6 +190,8 @@ def import_text(
     }
     if title:
         data["title"] = title.text
+    if preamble:
+        data["preamble"] = "".join(p + "\n" for p in preamble)
     if date:
         data["date"] = date
     try:
@@ -180,7 +201,7 @@ def import_text(
         raise ReportImportError(
             source, f"the imported data is not a valid report: {problem}"
         ) from None
-    return ImportResult(report, uncertain, notes)
+    return ImportResult(report, uncertain, notes, format_choice=choice)
 
 
 def _year(title: Title | None, year: int | None, source: str, notes: list[str]) -> int:

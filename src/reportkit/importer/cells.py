@@ -73,6 +73,27 @@ def run_splits(digits: str, n: int) -> tuple[tuple[int, ...], ...]:
     return _splits(digits, n)
 
 
+@lru_cache(maxsize=4096)
+def _can_split(digits: str, n: int) -> bool:
+    """Can ``digits`` be cut into ``n`` numbers without leading zeros?"""
+    if n == 1:
+        return digits == "0" or (bool(digits) and digits[0] != "0")
+    if len(digits) < n:
+        return False
+    if digits[0] == "0":
+        return _can_split(digits[1:], n - 1)
+    return any(_can_split(digits[size:], n - 1) for size in range(1, len(digits) - n + 2))
+
+
+def blank_readings(digits: str, n: int) -> bool:
+    """True when ``digits`` can also be read as ``n`` cells some of which are blank.
+
+    Text that runs cells together prints nothing for a blank cell, so ``550`` under three
+    columns may be 5 | 5 | 0 or 550 | blank | blank: no cell of it is certain.
+    """
+    return any(_can_split(digits, m) for m in range(1, min(n, len(digits) + 1)))
+
+
 def _merge(readings: Sequence[Sequence[CellValue]], check: SumCheck | None) -> Fit:
     """Cells equal in every reading are certain; the others take the one reading that
     passes ``check`` (if exactly one does) and stay uncertain."""
@@ -104,17 +125,10 @@ def fit_row(
     fields = list(values)
     if len(fields) == n:
         return Fit([field_value(f) for f in fields], _sure(fields), pad=0, fields=[*fields])
-    if len(fields) == 1 and fields[0].kind == "number" and fields[0].raw.strip().isdigit():
-        digits = fields[0].raw.strip()
-        readings = run_splits(digits, n)
-        if not readings:
-            return Fit.unknown(n, f"“{digits}” cannot be cut into {n} cells")
-        fit = _merge(readings, check)
-        if len(readings) > 1:
-            fit.notes.append(
-                f"“{digits}” has {len(readings)} readings as {n} cells (printed without separators)"
-            )
-        return fit
+    if len(fields) == 1 and fields[0].glued and fields[0].raw.strip().isdigit():
+        return _run_together(fields[0].raw.strip(), n, check)
+    if not separated and 0 < len(fields) < n:
+        return short_row(fields, n)
     if separated and len(fields) > n:
         offsets = [
             o
@@ -140,6 +154,44 @@ def fit_row(
             fit.notes.append("blank cells at both ends: the columns they belong to are unclear")
             return fit
     return Fit.unknown(n, f"{len(fields)} value fields for {n} cells")
+
+
+def _run_together(digits: str, n: int, check: SumCheck | None) -> Fit:
+    """A run of digits written against its label, read as ``n`` cells.
+
+    Every cell is certain only when the run has exactly one reading, blank cells counted (a
+    run of ``n`` zeros; any number against a one-cell row). Otherwise the reading written is
+    the one the row's own sum allows (when exactly one does) and every cell is flagged.
+    """
+    readings = run_splits(digits, n)
+    if not readings:
+        fit = Fit.unknown(n, f"“{digits}” cannot be cut into {n} cells")
+    elif len(readings) == 1 and not blank_readings(digits, n):
+        return Fit([*readings[0]], [True] * n)
+    else:
+        fit = _merge(readings, check)
+        fit.certain = [False] * n
+        fit.notes.append(
+            f"“{digits}” is {n} cells printed without separators; it has "
+            f"{len(readings)} reading(s) without blank cells, and more with blank ones"
+        )
+    return fit
+
+
+def short_row(fields: Sequence[Field], n: int) -> Fit:
+    """Fewer numbers than cells, printed apart (the other cells left empty): each number is
+    kept whole, written in order from the first cell, and every cell is flagged."""
+    cells: list[CellValue] = [field_value(f) for f in fields] + [None] * (n - len(fields))
+    shown = " ".join(f.raw.strip() for f in fields)
+    return Fit(
+        cells,
+        [False] * n,
+        [
+            f"{len(fields)} number(s) ({shown}) for {n} cells; which columns they belong to is "
+            "not certain — written from the first cell"
+        ],
+        fields=[*fields, *([None] * (n - len(fields)))],
+    )
 
 
 def row_sum(parts: int) -> SumCheck:

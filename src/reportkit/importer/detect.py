@@ -23,6 +23,7 @@ class Title:
     text: str
     year: int
     agency: str
+    lines: tuple[int, ...] = ()  # the indexes of the lines it was read from
 
 
 def _clean(line: str) -> str:
@@ -38,17 +39,20 @@ def find_title(lines: list[str]) -> Title | None:
         candidates = [text]
         if i + 1 < len(texts) and texts[i + 1]:
             candidates.append(text + texts[i + 1])
-        for cand in candidates:
+        for n, cand in enumerate(candidates):
             m = _TITLE.match(cand)
             if not m or len(cand) > 60:
                 continue
+            used = [i, i + 1][: n + 1]
             agency = (m.group("pre").strip() or m.group("post").strip()).strip("（）() ")
             if not agency and i > 0:
-                prev = next((t for t in reversed(texts[:i]) if t), "")
-                if prev and len(prev) <= 30 and not re.search(r"\d", prev):
+                j = next((k for k in range(i - 1, -1, -1) if texts[k]), None)
+                prev = texts[j] if j is not None else ""
+                if j is not None and prev and len(prev) <= 30 and not re.search(r"\d", prev):
                     agency = prev
                     cand = prev + cand
-            return Title(cand, int(m.group("year")), agency)
+                    used.insert(0, j)
+            return Title(cand, int(m.group("year")), agency, tuple(used))
     return None
 
 
@@ -57,14 +61,94 @@ def is_date_line(text: str) -> bool:
     return bool(_DATE.match(text.strip()))
 
 
-def detect_format(table2_text: str, table3_text: str) -> tuple[Format, str]:
-    """2021 or the 2019 trial format, from the table structure, and why."""
+# table 二's column headings and rows: each belongs to one format only
+_T2_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
+_T2_TRIAL = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "本年增减",
+    "其他对外管理服务事项",
+    "政府集中采购",
+    "采购项目数量",
+)
+# the three sub-rows of （六）其他处理, printed in the 2021 format only
+_T3_OTHER_ROWS = ("逾期不补正", "缴纳费用", "收费通知")
+FIRST_2021_YEAR = 2021  # 国办公开办函〔2021〕30号 applies from the 2021 reports on
+
+
+@dataclass(frozen=True)
+class FormatChoice:
+    """The format import follows, why, and what disagreed (empty when nothing did)."""
+
+    format: Format
+    why: str
+    conflict: str = ""
+
+    def line(self) -> str:
+        """One line for the user: the format, its reason, and the disagreement if any."""
+        text = f"format {self.format}: {self.why}"
+        return f"{text}; {self.conflict}" if self.conflict else text
+
+
+def detect_format(table2_text: str, table3_text: str, year: int | None = None) -> FormatChoice:
+    """2021 or the 2019 trial format, weighing every signal.
+
+    In order of trust: table 二's column headings (the two formats share none, so they cannot
+    be misread), the three sub-rows of table 三's （六）其他处理 (the trial format has one
+    row), then the year (the 2021 format is used from the 2021 reports on). Table 三 printing
+    （六） as one row is the weakest: 2021 reports print it merged too. The signals that
+    disagree with the choice are named in ``conflict``; values are never moved between the
+    formats' columns — cells that do not fit the format followed are flagged where read.
+    """
     t2 = cjk_key(table2_text)
     t3 = cjk_key(table3_text)
-    if any(w in t2 for w in ("本年新制作数量", "对外公开总数量", "上一年项目数量")):
-        return "2019-trial", "table 二 has the 2019 trial columns (本年新制作数量 …)"
-    if any(w in t3 for w in ("逾期不补正", "缴纳费用", "收费通知")):
-        return "2021", "table 三 has the 2021 rows under （六）其他处理"
-    if "其他处理" in t3:
-        return "2019-trial", "table 三 has （六）其他处理 as one row"
-    return "2021", "no trial-format structure found"
+    hits_2021 = [w for w in _T2_2021 if w in t2]
+    hits_trial = [w for w in _T2_TRIAL if w in t2]
+    by_t2: Format | None = None
+    if hits_2021 and not hits_trial:
+        by_t2 = "2021"
+    elif hits_trial and not hits_2021:
+        by_t2 = "2019-trial"
+    three_rows = any(w in t3 for w in _T3_OTHER_ROWS)
+    one_row = not three_rows and "其他处理" in t3
+    by_year: Format | None = None
+    if year is not None:
+        by_year = "2021" if year >= FIRST_2021_YEAR else "2019-trial"
+
+    signals: list[tuple[Format, str]] = []
+    if by_t2 == "2021":
+        signals.append(("2021", f"table 二 has the 2021 columns ({'、'.join(hits_2021[:3])})"))
+    elif by_t2 == "2019-trial":
+        signals.append(
+            ("2019-trial", f"table 二 has the 2019 trial columns ({'、'.join(hits_trial[:3])})")
+        )
+    if three_rows:
+        signals.append(("2021", "table 三 has the three rows under （六）其他处理"))
+    if by_year is not None:
+        signals.append((by_year, f"the year {year} is {_era(by_year)}"))
+    if one_row:
+        signals.append(("2019-trial", "table 三 prints （六）其他处理 as one row"))
+    if not signals:
+        return FormatChoice("2021", "no signal of the 2019 trial format found")
+    chosen, why = signals[0]
+    against = [reason for fmt, reason in signals[1:] if fmt != chosen]
+    if hits_2021 and hits_trial:
+        against.insert(
+            0,
+            f"table 二 mixes the columns of both formats ({'、'.join([*hits_2021, *hits_trial][:4])})",
+        )
+    conflict = ""
+    if against:
+        conflict = (
+            f"but {'; '.join(against)} — followed the first, which cannot be misread; "
+            "cells that do not fit it are flagged"
+        )
+    return FormatChoice(chosen, why, conflict)
+
+
+def _era(fmt: Format) -> str:
+    if fmt == "2021":
+        return "in the 2021 format's time (国办公开办函〔2021〕30号)"
+    return "in the 2019 trial format's time (国办公开办函〔2019〕60号)"

@@ -2,7 +2,8 @@
 
 Paragraphs and headings become lines; each ``<table>`` becomes one line per row with the
 cells separated by tabs, ``rowspan``/``colspan`` expanded so that every row has one field
-per grid column (the spanned positions empty).
+per grid column (a spanned label repeated in its positions, so that only real cells are
+empty).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup, NavigableString, Tag
+
+from .lines import read_field
 
 _BLOCKS = frozenset(
     [
@@ -75,10 +78,14 @@ def table_lines(table: Tag) -> list[str]:
                 c += 1
             rowspan = _span(cell.get("rowspan"))
             colspan = _span(cell.get("colspan"))
+            text = _text(cell)
+            # a spanned label fills its positions (an empty field would read as a blank cell
+            # and leave the row's cells ambiguous); a spanned value, rare, fills only its first
+            filler = "" if read_field(text).is_value else text
             for dr in range(rowspan):
                 for dc in range(colspan):
-                    grid[(r + dr, c + dc)] = ""
-            grid[(r, c)] = _text(cell)
+                    grid[(r + dr, c + dc)] = filler
+            grid[(r, c)] = text
             c += colspan
     lines = []
     for r in range(len(rows)):

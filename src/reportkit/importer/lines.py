@@ -71,19 +71,36 @@ def is_markdown_rule(line: str) -> bool:
     return bool(_MD_RULE.match(line)) and "-" in line
 
 
-def clean_lines(text: str) -> list[str]:
-    """The lines of ``text`` with footers, markdown rules and provenance comments removed.
+def _blank(line: str) -> bool:
+    """An empty line (a table row of empty cells keeps its tabs, and is not one)."""
+    return not line.strip() and "\t" not in line
 
-    The text itself is kept as printed (narrative is imported verbatim); table reading
-    normalizes widths per line with :func:`normalize_width`.
+
+def clean_lines(text: str) -> list[str]:
+    """The lines of ``text`` with page breaks, markdown rules and provenance comments removed.
+
+    A page break is a footer line (``— 4 —``, ``-4-``, ``第 4 页``) or a form feed; it goes,
+    and so do the blank lines around it, since a page break says nothing about where a
+    paragraph ends (the indent or the short last line does). The text itself is kept as
+    printed (narrative is imported verbatim); table reading normalizes widths per line with
+    :func:`normalize_width`.
     """
-    out = []
+    out: list[str] = []
+    after_break = False
     for raw in text.split("\n"):
         line = raw.replace("\r", "").replace("\ufeff", "").rstrip(" \u3000")
-        if line.startswith("# source:"):
+        if line.startswith("# source:") or is_markdown_rule(line):
             continue
-        if is_footer(line) or is_markdown_rule(line):
+        if "\f" in line or is_footer(line):
+            line = "" if is_footer(line) else line.replace("\f", "").rstrip(" \u3000")
+            while out and _blank(out[-1]):
+                out.pop()
+            after_break = True
+            if _blank(line):
+                continue
+        if after_break and _blank(line):
             continue
+        after_break = False
         out.append(line)
     return out
 
@@ -102,13 +119,18 @@ _LEAD_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.、．]\s*(?=\D)")
 
 @dataclass
 class Field:
-    """One field of a table line: a label, a value, or empty."""
+    """One field of a table line: a label, a value, or empty.
+
+    ``glued``: a number printed against the label before it with no space (``规章000``): the
+    source ran its cells together, so the digits may hold several cells.
+    """
 
     raw: str
     kind: ValueKind
     value: int | Decimal | str | None = None
     note: str = ""
     doubtful: bool = False  # a number read as best it could be (``010``): its cell is flagged
+    glued: bool = False
 
     @property
     def is_value(self) -> bool:
@@ -177,20 +199,28 @@ class Line:
         return [f for f in self.fields if f.kind == "number"]
 
 
-def _split_space_field(text: str) -> list[str]:
-    """A whitespace-separated chunk: numbers become their own fields, words are rejoined."""
+_TOKEN = re.compile(
+    r"[+\-]?\d+(?:\.\d+)?\s*(?:件|条|个)?\s*[（(][^（()）]*[）)]|[+\-]?\d+(?:\.\d+)?|[^\d\s]+"
+)
+
+
+def _split_space_field(text: str) -> list[tuple[str, bool]]:
+    """A whitespace-separated chunk: numbers become their own fields, words are rejoined.
+
+    Each piece comes with ``glued``: a number written against the word before it.
+    """
     text = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", text)
-    tokens = re.findall(
-        r"[+\-]?\d+(?:\.\d+)?\s*(?:件|条|个)?\s*[（(][^（()）]*[）)]|[+\-]?\d+(?:\.\d+)?|[^\d\s]+",
-        text,
-    )
-    out: list[str] = []
-    for tok in tokens:
+    out: list[tuple[str, bool]] = []
+    end = -1
+    for m in _TOKEN.finditer(text):
+        tok = m.group(0)
         is_num = bool(re.match(r"^[+\-]?\d", tok))
-        if out and not is_num and not re.match(r"^[+\-]?\d", out[-1]):
-            out[-1] += tok
+        after_word = bool(out) and not re.match(r"^[+\-]?\d", out[-1][0])
+        if out and not is_num and after_word:
+            out[-1] = (out[-1][0] + tok, False)
         else:
-            out.append(tok)
+            out.append((tok, is_num and after_word and m.start() == end))
+        end = m.end()
     return out
 
 
@@ -209,13 +239,16 @@ def split_line(line: str) -> Line:
         prefix = ""
         if lead:
             prefix, chunk = chunk[: lead.end()], chunk[lead.end() :]
-        parts = _split_space_field(chunk) if chunk else []
+        pieces = _split_space_field(chunk) if chunk else []
         if prefix:
-            if parts and not re.match(r"^[+\-]?\d", parts[0]):
-                parts[0] = prefix + parts[0]
+            if pieces and not re.match(r"^[+\-]?\d", pieces[0][0]):
+                pieces[0] = (prefix + pieces[0][0], False)
             else:
-                parts.insert(0, prefix)
-        fields.extend(read_field(p) for p in parts)
+                pieces.insert(0, (prefix, False))
+        for part, glued in pieces:
+            f = read_field(part)
+            f.glued = glued and f.kind == "number"
+            fields.append(f)
     return Line(line, "space", fields)
 
 

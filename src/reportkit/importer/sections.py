@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..model import OtherMatters, Overview, OverviewItem, Problems, Subsection
-from .lines import has_cjk
+from .lines import cjk_key
+from .paragraphs import Layout, paragraphs
 
 _NUM = r"[一二三四五六七八九十]{1,2}\s*[、．.]\s*"
 TITLES: dict[int, str] = {
@@ -25,17 +26,44 @@ TITLES: dict[int, str] = {
 _HEADING = {
     n: re.compile(rf"^\s*(?:#+\s*)?{_NUM}(?:{title})\s*[。：:]?\s*$") for n, title in TITLES.items()
 }
+_NUM_START = re.compile(rf"^\s*(?:#+\s*)?{_NUM}")
 _INLINE_HEADING = re.compile(rf"(?<!第)({_NUM}(?:{'|'.join(TITLES.values())}))")
 _RUN_IN_HEADING = re.compile(
     rf"^(\s*(?:#+\s*)?{_NUM}(?:{'|'.join(TITLES.values())}))\s*[。：:]?\s*(\S.*)$"
 )
 _ITEM = re.compile(r"^\s*(?:#+\s*)?[（(]([一二三四五六七八九十])[）)]\s*(.*)$")
 _STOPS = "。：:；;！!？?．"
-_END_STOPS = tuple("。：:；;！!？?…”」）)")
 _ITEM_WORDS = re.compile(
     r"^(.{0,16}?(?:主动公开|依申请公开|政府信息管理|平台建设|监督保障)(?:政府信息)?(?:工作)?(?:方面|情况)?)(?=.{20,})"
 )
 LONG_LINE = 400
+
+
+def _is_heading_line(line: str) -> bool:
+    return any(h.match(line) for h in _HEADING.values())
+
+
+def _rejoin_headings(lines: list[str]) -> list[str]:
+    """A section heading wrapped over two lines (a narrow page) back on one line."""
+    out: list[str] = []
+    skip = False
+    for i, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if (
+            _NUM_START.match(line)
+            and nxt.strip()
+            and "\t" not in line + nxt
+            and not _is_heading_line(line)
+            and _is_heading_line(line.rstrip() + nxt.strip())
+        ):
+            out.append(line.rstrip() + nxt.strip())
+            skip = True
+            continue
+        out.append(line)
+    return out
 
 
 def explode(lines: list[str]) -> list[str]:
@@ -43,7 +71,7 @@ def explode(lines: list[str]) -> list[str]:
     (``一、总体情况。2024年…``), and the headings and （一）… items of a page flattened to one
     long line."""
     out: list[str] = []
-    for line in lines:
+    for line in _rejoin_headings(lines):
         run_in = _RUN_IN_HEADING.match(line)
         if run_in and "\t" not in line:
             out.extend([run_in.group(1), run_in.group(2)])
@@ -98,54 +126,6 @@ def find_sections(lines: list[str]) -> Sections:
     return found
 
 
-# ---------------------------------------------------------------- paragraphs
-
-
-def _clean(line: str) -> str:
-    text = line.strip()
-    text = re.sub(r"^#+\s+", "", text)
-    text = re.sub(r"^[-*•]\s+", "", text)
-    return text.strip()
-
-
-def is_wrapped(lines: list[str]) -> bool:
-    """True for text wrapped at a fixed width (PDF extraction): long lines rarely end a sentence."""
-    if sum("\t" in ln for ln in lines) >= 5:
-        return False  # copied from a browser: one line per paragraph, tables tab-separated
-    long = [
-        ln.strip()
-        for ln in lines
-        if len(ln.strip()) >= 15 and has_cjk(ln) and not ln.lstrip().startswith("|")
-    ]
-    if len(long) < 4:
-        return False
-    open_ended = sum(not ln.endswith(_END_STOPS) for ln in long)
-    return open_ended / len(long) > 0.4
-
-
-def paragraphs_of(lines: list[str], wrapped: bool) -> list[str]:
-    """Lines → paragraphs; wrapped text is rejoined (indentation or a stop ends a paragraph)."""
-    paras: list[str] = []
-    joinable = False
-    for raw in lines:
-        if not raw.strip():
-            joinable = False
-            continue
-        text = _clean(raw)
-        if not text:
-            continue
-        indented = len(raw) - len(raw.lstrip(" ")) >= 2
-        if wrapped and joinable and paras and not indented and not _ITEM.match(text):
-            sep = " " if paras[-1][-1:].isascii() and text[:1].isascii() else ""
-            paras[-1] += sep + text
-        else:
-            paras.append(text)
-        joinable = wrapped and not text.endswith(_END_STOPS) and not _ITEM.match(text)
-        if _ITEM.match(text) and not any(s in text for s in _STOPS):
-            joinable = False
-    return paras
-
-
 # ---------------------------------------------------------------- section 一
 
 
@@ -165,9 +145,9 @@ def _split_item(rest: str) -> tuple[str, str, bool]:
     return rest.strip(), "", False
 
 
-def read_overview(lines: list[str], wrapped: bool) -> Overview:
+def read_overview(lines: list[str], layout: Layout) -> Overview:
     """Section 一: the introduction and the numbered items （一）…."""
-    paras = paragraphs_of(lines, wrapped)
+    paras = paragraphs(lines, layout)
     intro: list[str] = []
     items: list[OverviewItem] = []
     texts: list[list[str]] = []
@@ -196,11 +176,11 @@ def _lines(paras: list[str]) -> str:
 _SUBHEAD = re.compile(r"^\s*[（(][一二三四五六七八九十][）)]")
 
 
-def read_problems(lines: list[str], wrapped: bool) -> Problems:
+def read_problems(lines: list[str], layout: Layout) -> Problems:
     """Section 五: paragraphs before the first sub-heading, then each sub-heading's paragraphs."""
     intro: list[str] = []
     subs: list[tuple[str, list[str]]] = []
-    for para in paragraphs_of(lines, wrapped):
+    for para in paragraphs(lines, layout):
         stripped = para.rstrip("。：:")
         if _SUBHEAD.match(para) and len(para) <= 40 and not any(s in stripped for s in _STOPS):
             subs.append((para, []))
@@ -220,9 +200,9 @@ _NO_FEE = re.compile(
 )
 
 
-def read_other(lines: list[str], wrapped: bool) -> tuple[OtherMatters, list[str]]:
+def read_other(lines: list[str], layout: Layout) -> tuple[OtherMatters, list[str]]:
     """Section 六 and the 信息处理费 it states (None when it states none)."""
-    paras = paragraphs_of(lines, wrapped)
+    paras = paragraphs(lines, layout)
     text = "\n".join(paras)
     notes: list[str] = []
     fee: Decimal | None = None
@@ -238,3 +218,24 @@ def read_other(lines: list[str], wrapped: bool) -> tuple[OtherMatters, list[str]
         fee = Decimal(0)
         notes.append("section 六: no 信息处理费 collected (stated in the text)")
     return OtherMatters(text=_lines(paras), processing_fee_yuan=fee), notes
+
+
+# ---------------------------------------------------------------- the preamble
+
+_PREAMBLE_MIN_CJK = 20
+
+
+def read_preamble(lines: list[str], layout: Layout, title: str | None) -> list[str]:
+    """The opening paragraphs between the title and 一、总体情况 (legal basis, statistics
+    period, contact): the prose there, without the title, the date, the issuing agency's name
+    or a web page's metadata (``发布日期：…``), which are not sentences."""
+    title_key = cjk_key(title or "")
+    out = []
+    for para in paragraphs(lines, layout):
+        key = cjk_key(para)
+        if len(key) < _PREAMBLE_MIN_CJK or not any(s in para for s in "。，；"):
+            continue
+        if title_key and (key in title_key or title_key == key):
+            continue
+        out.append(para)
+    return out

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from ..model import labels as L
 from ..model.labels import Format
+from ..model.numbers import MAX_AMOUNT, MAX_COUNT
 from .cells import CellValue, Fit, field_value, fit_row, row_sum
 from .columns import number_centres, place
 from .lines import Field, Line, cjk_key, normalize_width, split_line, strip_numbering
@@ -30,7 +31,17 @@ class TableRead:
     end: int | None = None  # index of the line after the table's last data line
 
     def put(self, path: str, value: CellValue, certain: bool) -> None:
-        """Record one cell."""
+        """Record one cell. A value no cell can hold — a negative number where only a count fits
+        (every column but 本年增/减), or one beyond the model's bounds (digits of several cells
+        run together) — is left blank and flagged."""
+        if isinstance(value, int) and value < 0 and not path.endswith(".change"):
+            self.notes.append(f"{path}: {value} is negative, which a count cannot be; left blank")
+            value, certain = None, False
+        elif (isinstance(value, int) and abs(value) > MAX_COUNT) or (
+            isinstance(value, Decimal) and abs(value) > MAX_AMOUNT
+        ):
+            self.notes.append(f"{path}: {value} is implausibly large for one cell; left blank")
+            value, certain = None, False
         self.cells[path] = value
         if not certain and path not in self.uncertain:
             self.uncertain.append(path)
@@ -70,6 +81,19 @@ _HEADER_WORDS = frozenset(
     )
 ) - {"总计", "其他"}
 _GROUPS_2021 = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理")
+_GROUP_PREFIX = {
+    "不予公开": "withheld",
+    "无法提供": "unavailable",
+    "不予处理": "not_processed",
+    "其他处理": "other",
+}
+_OTHER_2021 = {"other_1", "other_2", "other_3"}
+_GROUP_LABEL = {
+    "withheld": L.WITHHELD_GROUP,
+    "unavailable": L.UNAVAILABLE_GROUP,
+    "not_processed": L.NOT_PROCESSED_GROUP,
+    "other": L.OTHER_GROUP,
+}
 
 
 def _row_markers(fmt: Format) -> list[str]:
@@ -91,6 +115,7 @@ class _DataRow:
     line: Line
     cands: set[str] | None
     values: list[Field]
+    group: str | None = None  # a group printed as one row (（六）其他处理 without 1. 2. 3.)
 
 
 class _RowLabels:
@@ -116,6 +141,14 @@ class _RowLabels:
             numbered = {c for c in cands if c.endswith(f"_{m.group(1)}")}
             cands = numbered or cands
         return cands or None
+
+    def group_of(self, texts: list[str]) -> str | None:
+        """The sub-row prefix (``other``) of a line labelled only with a group's name."""
+        for t in texts:
+            prefix = _GROUP_PREFIX.get(cjk_key(strip_numbering(t)))
+            if prefix and prefix in {k.rsplit("_", 1)[0] for k in self.keys if "_" in k}:
+                return prefix
+        return None
 
     def of_line(self, texts: list[str]) -> set[str] | None:
         sets = [s for s in (self.of_text(t) for t in texts) if s]
@@ -144,6 +177,11 @@ def read_requests(lines: Sequence[str], fmt: Format) -> TableRead:
     index = _RowLabels(fmt)
     lines = split_run_together(lines, _row_markers(fmt))
     rows: list[_DataRow] = []
+    # a trial report printing the 2021 sub-rows of （六）: they are summed, never mapped
+    index21 = _RowLabels("2021")
+    split_other = fmt == "2019-trial" and any(
+        w in cjk_key(x) for x in lines for w in ("逾期不补正", "缴纳费用", "收费通知")
+    )
     for i, line in enumerate(_parse(lines)):
         texts = line.labels
         if _is_header(texts):
@@ -159,13 +197,21 @@ def read_requests(lines: Sequence[str], fmt: Format) -> TableRead:
                 f"表三: ignored a lone number “{values[0].raw.strip()}” (line {i + 1})"
             )
             continue
-        rows.append(_DataRow(i, line, cands, values))
+        group = index.group_of(texts) if cands is None else None
+        if (
+            split_other
+            and (index21.of_line(texts) or set()) <= _OTHER_2021
+            and (index21.of_line(texts))
+        ):
+            cands, group = None, "other-split"
+        rows.append(_DataRow(i, line, cands, values, group))
     fits = _fit_rows(rows)
     assigned = _assign(rows, index.keys, out)
+    merged = _merged_groups(rows, fits, assigned, fmt, out)
     for key in index.keys:
         row_label = L.request_row(key, fmt).full_label
         d = assigned.get(key)
-        fit = fits[d] if d is not None else Fit.unknown(7, "row not found")
+        fit = merged.get(key) or (fits[d] if d is not None else Fit.unknown(7, "row not found"))
         for col, value, certain in zip(L.REQUEST_COLUMN_KEYS, fit.cells, fit.certain, strict=True):
             out.put(f"requests.{key}.{col}", value, certain)
         if d is not None:
@@ -203,6 +249,63 @@ def _fit_rows(rows: list[_DataRow]) -> list[Fit]:
     return fits
 
 
+def _merged_groups(
+    rows: list[_DataRow],
+    fits: list[Fit],
+    assigned: dict[str, int],
+    fmt: Format,
+    out: TableRead,
+) -> dict[str, Fit]:
+    """Groups printed as one row (（六）其他处理 with its numbers, no 1. 2. 3.): the sub-rows'
+    cells. A row of zeros gives zeros; any other row cannot be divided among its sub-rows, so
+    its cells are written under the first sub-row (R2 still sums them) and every cell of the
+    group is flagged. A group row printed beside its sub-rows is a subtotal, and is skipped.
+
+    The 2019 trial format's one （六） row, when the 2021 sub-rows are printed instead, is
+    their sum, flagged.
+    """
+    result: dict[str, Fit] = {}
+    split = [d for d, r in enumerate(rows) if r.group == "other-split"]
+    if split:
+        parts = [fits[d] for d in split]
+        sums: list[CellValue] = []
+        for col in range(7):
+            cells = [p.cells[col] for p in parts]
+            nums = [c for c in cells if isinstance(c, int)]
+            sums.append(sum(nums) if nums else None)
+        result["other"] = Fit(sums, [False] * 7, [f"{len(split)} sub-rows of （六） summed"])
+        out.notes.append(
+            f"表三: （六）其他处理 is printed as {len(split)} sub-rows (the 2021 format's) in a "
+            "2019 trial report: their sum is written under （六）其他处理 and flagged"
+        )
+    for d, row in enumerate(rows):
+        group = row.group
+        if group is None or group == "other-split":
+            continue
+        subs = [k for k in L.request_row_keys(fmt) if k.startswith(f"{group}_")]
+        name = _GROUP_LABEL[group]
+        if any(k in assigned for k in subs):
+            out.notes.append(f"表三: {name} printed with a subtotal row; the subtotal is skipped")
+            continue
+        fit = fits[d]
+        zeros = all(fit.certain) and all(c == 0 for c in fit.cells)
+        for j, key in enumerate(subs):
+            if zeros:
+                result[key] = Fit([0] * 7, [True] * 7)
+            else:
+                cells = list(fit.cells) if j == 0 else [None] * 7
+                result[key] = Fit(cells, [False] * 7)
+        if zeros:
+            out.notes.append(f"表三: {name} printed as one row of zeros: each sub-row is 0")
+        else:
+            out.notes.append(
+                f"表三: {name} printed as one row: its cells cannot be divided among the "
+                f"{len(subs)} sub-rows with certainty — written under {subs[0]} and flagged "
+                "with the others; split them by hand from the source"
+            )
+    return result
+
+
 def _by_position(rows: list[_DataRow], i: int, complete: list[int]) -> Fit | None:
     """A layout row with blank cells, its numbers placed by the columns of its neighbours."""
     row = rows[i]
@@ -236,6 +339,8 @@ def _assign(rows: list[_DataRow], keys: tuple[str, ...], out: TableRead) -> dict
     order = {k: i for i, k in enumerate(keys)}
     anchors: list[tuple[int, str]] = []
     for d, row in enumerate(rows):
+        if row.group is not None:
+            continue
         if row.cands and len(row.cands) == 1:
             key = next(iter(row.cands))
             if anchors and order[key] <= order[anchors[-1][1]]:
@@ -250,7 +355,9 @@ def _assign(rows: list[_DataRow], keys: tuple[str, ...], out: TableRead) -> dict
     anchored = {d for d, _ in anchors}
     for (d0, k0), (d1, k1) in itertools.pairwise(bounds):
         missing = list(keys[k0 + 1 : k1])
-        loose = [d for d in range(d0 + 1, d1) if d not in anchored]
+        loose = [d for d in range(d0 + 1, d1) if d not in anchored and rows[d].group is None]
+        merged = {r.group for r in rows[d0 + 1 : d1] if r.group}
+        missing = [k for k in missing if k.rsplit("_", 1)[0] not in merged]
         if not missing and not loose:
             continue
         fits = len(missing) == len(loose) and all(
@@ -422,17 +529,40 @@ def read_proactive(lines: Sequence[str], fmt: Format) -> TableRead:
     return out
 
 
+def _put_procurement_spaced(out: TableRead, values: list[Field]) -> None:
+    """政府集中采购 in space-separated text: the amount is the number its unit (元) follows;
+    the project count is the number before it — when none is printed, the cell may be blank
+    or lost, so it is flagged."""
+    numbers = [f for f in values if f.kind == "number"]
+    unit = next((f.raw.strip() for f in values if f.kind == "text"), "")
+    glued = any(f.glued for f in numbers)
+    if (unit in ("元", "万元") and numbers) or len(numbers) == 2:
+        amount_field = numbers[-1]
+        out.put("proactive.procurement.amount", amount_field.raw.strip() + unit, not glued)
+        rest = numbers[:-1]
+    else:
+        out.put("proactive.procurement.amount", None, False)
+        rest = numbers
+    projects = field_value(rest[0]) if len(rest) == 1 else None
+    readable = len(rest) == 1 and not glued and not isinstance(projects, Decimal)
+    out.put("proactive.procurement.projects", projects if readable else None, readable)
+
+
 def _put_proactive(
     out: TableRead, fmt: Format, key: str, values: list[Field], n: int, separated: bool
 ) -> None:
     cols = _t2_columns(fmt, key)
+    if key == "procurement" and not separated:
+        _put_procurement_spaced(out, values)
+        return
     if key == "procurement" and len(values) == 2:
         projects = field_value(values[0])
-        readable = not isinstance(projects, Decimal)
+        # glued to its label, the digits may hold the amount's too (政府集中采购0251000元)
+        readable = not isinstance(projects, Decimal) and not values[0].glued
         out.put("proactive.procurement.projects", projects if readable else None, readable)
         amount = values[1].raw.strip()
         plain = re.fullmatch(r"[\d.,，]*\s*(?:万元|元)?", amount) is not None
-        out.put("proactive.procurement.amount", amount or None, plain)
+        out.put("proactive.procurement.amount", amount or None, plain and not values[0].glued)
         return
     fit = fit_row(values, n, separated=separated) if values else Fit.unknown(n, "no cells")
     behind = fit.fields or [None] * n

@@ -145,6 +145,8 @@ def report_data(report: Report) -> dict[str, Any]:
     for key in ("title", "date", "docx_template"):
         if data.get(key) is None:
             data.pop(key, None)
+    if not data.get("preamble"):
+        data.pop("preamble", None)
     if data["agency"].get("region") is None:
         data["agency"].pop("region")
     if not data.get("uncertain"):

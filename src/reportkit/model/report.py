@@ -382,6 +382,11 @@ class Report(_Strict):
     date: str | None = Field(
         default=None, description="publication date as printed, e.g. 2025年1月20日"
     )
+    preamble: Text = Field(
+        default="",
+        description="the opening paragraphs printed between the title and 一、总体情况 (legal "
+        "basis, statistics period, where to download, contact), one per line; often empty",
+    )
     demo: bool = Field(default=False, description="true for fictional demonstration data")
     charts: bool = Field(default=True, description="print the 图解 charts after the tables")
     docx_template: str | None = Field(

@@ -241,9 +241,7 @@ def build_document(
     w.paragraph("title", title)
     if meta:
         w.paragraph("meta", "　".join(meta))
-    preamble = getattr(report, "preamble", "")  # the model field of issue 14, when present
-    if isinstance(preamble, str):
-        w.paragraphs(paragraphs(preamble))
+    w.paragraphs(paragraphs(report.preamble))
 
     w.paragraph("heading1", L.section_heading(1))
     intro, items = overview_blocks(report)

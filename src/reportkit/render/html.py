@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # nbformat imports jsonschema, whose formats compile grammars
 
 TEMPLATE_NAME = "reportkit"
 TITLE_TAG = "title"
+# report cells before the first section: the title and the preamble
+FRONT_TAGS = frozenset({TITLE_TAG, "preamble"})
 
 # What a browser (or WeasyPrint) fetches by itself: attributes that load, per element; CSS
 # url() and @import in <style> and style=. <a href> only links (nothing is fetched).
@@ -116,7 +118,7 @@ def mark_sections(nb: NotebookNode) -> NotebookNode:
     for i, cell in enumerate(shown):
         rk = cell.metadata.setdefault("reportkit", {})
         section = rk.get("section")
-        is_title = TITLE_TAG in cell.metadata.get("tags", [])
+        is_title = bool(FRONT_TAGS & set(cell.metadata.get("tags", [])))
         rk["open"] = bool(section is not None and section != previous and not is_title)
         nxt = (
             shown[i + 1].metadata.get("reportkit", {}).get("section")

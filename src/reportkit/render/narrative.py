@@ -1,4 +1,4 @@
-"""The narrative parts of a report as HTML: title, sections 一, 五 and 六.
+"""The narrative parts of a report as HTML: title, preamble, sections 一, 五 and 六.
 
 Text is printed as written (one ``<p>`` per non-empty line, HTML-escaped); reportkit only adds
 the official numbering of section 一's items (``（一）主动公开。``). The markup is
@@ -58,6 +58,12 @@ def problems_blocks(report: Report) -> tuple[list[str], list[Block]]:
     return paragraphs(pr.intro), [
         Block(sub.heading.strip(), paragraphs(sub.text)) for sub in pr.subsections
     ]
+
+
+def preamble_html(report: Report) -> str:
+    """The opening paragraphs between the title and 一、总体情况 ("" when there are none)."""
+    paras = paragraphs(report.preamble)
+    return _macro("preamble", paras) if paras else ""
 
 
 def run_in_heading(number: str, heading: str) -> str:

@@ -1,7 +1,7 @@
 """What each of the six sections prints, in one place.
 
 Section notebooks call :func:`section_html`; tests and the import round trip call
-:func:`report_body_html` for the whole document (title + six sections).
+:func:`report_body_html` for the whole document (title, preamble, six sections).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from ..model import Report
 from ..model import labels as L
-from .narrative import other_html, overview_html, problems_html, title_html
+from .narrative import other_html, overview_html, preamble_html, problems_html, title_html
 from .tables import table2_html, table3_html, table4_html
 from .templating import html, part_macro
 
@@ -70,7 +70,8 @@ def section_html(
 
 
 def report_body_html(report: Report, history: Sequence[Report] = (), charts: bool = False) -> str:
-    """The whole document body: title, then the six sections in order."""
+    """The whole document body: title, preamble (if any), then the six sections in order."""
     parts = [section_html(n, report, history, charts=charts) for n in range(1, SECTION_COUNT + 1)]
     document = part_macro(TEMPLATE, "document")
-    return str(document(html(title_html(report)), [html(p) for p in parts]))
+    front = title_html(report) + preamble_html(report)
+    return str(document(html(front), [html(p) for p in parts]))
