@@ -275,9 +275,14 @@ def main() -> None:
     only = {p for p in args.only.split(",") if p}
     if only - set(PARTS):
         raise SystemExit(f"--only: use some of {','.join(PARTS)}")
-    commit = subprocess.run(
-        ["git", "-C", str(REPO), "log", "-1", "--format=%h %cs"], capture_output=True, text=True
-    ).stdout.strip()
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO), "log", "-1", "--format=%h %cs"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:  # no git on this machine
+        commit = ""
     print(
         f"reportkit scale benchmark — {platform.node()}, {os.cpu_count()} CPUs, "
         f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
