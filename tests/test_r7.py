@@ -1028,3 +1028,21 @@ def test_the_year_index_shows_r7_findings(tmp_path: Path) -> None:
 def test_the_readme_documents_the_vocabulary() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert vocabulary_markdown() in readme
+
+
+def test_a_narrative_finding_shows_in_the_text_section_and_the_table_section() -> None:
+    """The analyst sees an R7 finding in the notebook of the text that states the number and in
+    the notebook of the table it contradicts."""
+    from reportkit.model import parse_report
+    from reportkit.model.inputs import Inputs
+    from reportkit.render.notebook import section_findings
+    from tests.docsamples import seed_data
+
+    from .conftest import SEED_PARAMS
+
+    data = seed_data()
+    data["problems"]["intro"] = "本年度共收到政府信息公开申请5件。\n"
+    report = parse_report(data)
+    inputs = Inputs(SEED_PARAMS, report, (), ())
+    r7 = {n: [f for f in section_findings(inputs, n) if f.rule == "R7"] for n in range(1, 7)}
+    assert [n for n, found in r7.items() if found] == [3, 5]

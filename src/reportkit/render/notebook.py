@@ -14,6 +14,7 @@ from pathlib import Path
 from ..checks import Finding, check_report
 from ..errors import ParameterError
 from ..model import Report
+from ..model import labels as L
 from ..model.inputs import Inputs, load_inputs
 from ..model.ledger import TITLES, Kind, SourceFile
 from ..model.ledger.vocabulary import TABLES
@@ -99,9 +100,21 @@ def section_of(finding: Finding) -> int:
     return _RULE_SECTION.get(finding.rule, 1)
 
 
+def sections_of(finding: Finding) -> set[int]:
+    """Every section a finding concerns: :func:`section_of` and, for a narrative statement
+    (R7), the section whose text makes it — the analyst fixes one or the other."""
+    sections = {section_of(finding)}
+    place = str(finding.extra.get("place", ""))
+    if place:
+        numeral = place[:1]
+        sections.add(L.CN_NUMERALS.index(numeral) + 1 if place[1:2] == "、" else 1)
+    return sections
+
+
 def section_findings(inputs: Inputs, section: int) -> list[Finding]:
-    """The findings (R1–R11) about ``section``."""
-    return [f for f in check_report(inputs.report, inputs.previous) if section_of(f) == section]
+    """The findings (R1–R11) about ``section`` (:func:`sections_of`)."""
+    found = check_report(inputs.report, inputs.previous)
+    return [f for f in found if section in sections_of(f)]
 
 
 def findings_html(findings: Sequence[Finding] | Iterable[Finding]) -> str:
