@@ -90,10 +90,11 @@ class Check:
         return text if self.ok or not self.fix else f"{text} — {self.fix}"
 
 
-def apt_fix(*packages: str) -> str:
-    """``install Debian's P (apt-get install P)``."""
+def apt_fix(*packages: str, dev: bool = True) -> str:
+    """``install Debian's P (apt-get install P, or ./dev setup)`` (``dev``: ./dev installs P)."""
     names = " ".join(packages)
-    return f"install Debian's {names} (apt-get install {names}, or ./dev setup)"
+    also = ", or ./dev setup" if dev else ""
+    return f"install Debian's {names} (apt-get install {names}{also})"
 
 
 # ---------------------------------------------------------------- the PDF fast path
@@ -368,7 +369,8 @@ def check_optional_fonts() -> list[Check]:
             checks.append(Check(name, True, font.covers, required=False))
         else:
             found = f"not installed: {font.covers} would print as boxes (R10 flags them)"
-            checks.append(Check(name, False, found, apt_fix(font.package), required=False))
+            fix = apt_fix(font.package, dev=False)  # ./dev installs them for the tests only
+            checks.append(Check(name, False, found, fix, required=False))
     return checks
 
 
