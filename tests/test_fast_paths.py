@@ -51,3 +51,26 @@ def test_no_change_batch_loads_nothing_heavy(tmp_path: Path) -> None:
         "assert code == 0, code"
     )
     assert _loaded_after(rerun) == []
+
+
+def test_renders_skip_jsonschemas_iri_grammars() -> None:
+    """nbformat still validates notebooks; the grammars of rfc3987-syntax are never compiled."""
+    code = (
+        "from reportkit.render.locations import skip_iri_grammars\n"
+        "skip_iri_grammars()\n"
+        "import nbformat\n"
+        "nb = nbformat.read('notebooks/01_overview.ipynb', as_version=4)\n"
+        "nbformat.validate(nb)\n"
+        "bad = nbformat.from_dict(nb)\n"
+        "del bad.cells[0]['source']\n"
+        "try:\n"
+        "    nbformat.validate(bad)\n"
+        "except nbformat.ValidationError:\n"
+        "    print('invalid caught')\n"
+        "print(sys.modules.get('rfc3987_syntax'))"
+    )
+    probe = f"import sys\n{code}\n"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert done.stdout.split() == ["invalid", "caught", "None"]

@@ -64,8 +64,10 @@ def _init_worker() -> None:
     _psutil()  # imported now, not inside the signal handler
     signal.signal(signal.SIGTERM, _die_with_children)
     from ..render.environment import already_warned
+    from ..render.locations import skip_iri_grammars
 
     already_warned()  # the batch warned once about slow PDFs, not once per worker
+    skip_iri_grammars()
     parent = os.getppid()
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 

@@ -128,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(args_list[0] if args_list else None)
     args = parser.parse_args(args_list)
     warnings.showwarning = _show_warning
+    from ..render.locations import skip_iri_grammars
+
+    skip_iri_grammars()
     _, fn = _COMMANDS[args.command]
     try:
         with sigterm_as_interrupt():
