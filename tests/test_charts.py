@@ -4,11 +4,15 @@ history, and a clear error without CJK fonts."""
 from __future__ import annotations
 
 import base64
+import io
 import logging
 import pickle
 import warnings
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 from reportkit.errors import FontError
@@ -116,7 +120,7 @@ def test_charts_in_body_only_when_asked_and_switched_on() -> None:
     report = demo_report()
     with_charts = report_body_html(report, charts=True)
     assert with_charts.count('<img alt="') == 2
-    assert "data:image/svg+xml;base64," in with_charts
+    assert "data:image/png;base64," in with_charts
     assert "<img" not in report_body_html(report)
     off = report.model_copy(update={"charts": False})
     assert "<img" not in report_body_html(off, charts=True)
@@ -160,3 +164,111 @@ def test_blank_and_slashed_cells_count_as_zero() -> None:
         warnings.simplefilter("error")
         html = charts.report_figures_html(report, (earlier,))
     assert html.count("<img") == 3
+
+
+# ---------------------------------------------------------------- count axes (no 1e8 offset)
+
+_UNIT_VALUES = {"万": 10_000, "亿": 100_000_000}
+
+
+def _parse_count(label: str) -> int:
+    """The inverse of :func:`charts.count_label` (exact: no float arithmetic)."""
+    unit = _UNIT_VALUES.get(label[-1:])
+    if unit is None:
+        return int(label)
+    whole, _, fraction = label[:-1].partition(".")
+    digits = len(str(unit)) - 1
+    return int(whole) * unit + (int(fraction.ljust(digits, "0")) if fraction else 0)
+
+
+@given(st.integers(min_value=0, max_value=10**14))
+def test_count_label_is_exact(value: int) -> None:
+    label = charts.count_label(value)
+    assert _parse_count(label) == value
+    assert "e" not in label and (value < 10_000) == label.isdigit()
+
+
+def _tick_labels(axis: Any) -> list[str]:
+    return [t.get_text() for t in axis.get_ticklabels() if t.get_text()]
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    top=st.integers(min_value=1, max_value=999_999_999),  # the largest count params allow
+    shares=st.lists(st.integers(0, 100), min_size=6, max_size=6),
+)
+def test_count_axes_show_whole_counts_without_offset(top: int, shares: list[int]) -> None:
+    """Any size of count: integer ticks in full or in 万/亿, never `1e8` and never `0.2`."""
+    data = seed_data()
+    total = max(1, sum(shares))
+    new = [top * s // total for s in shares]
+    new[0] = top if not any(new) else new[0]
+    data["requests"]["new"] = [*new, sum(new)]
+    data["requests"]["carried_forward"] = [*new, sum(new)]
+    report = parse_report(data)
+    earlier = report.model_copy(update={"year": report.year - 1})
+    for fig, axis_name in (
+        (charts.applicant_mix_figure(report), "xaxis"),
+        (charts.yoy_figure(report, (earlier,)), "yaxis"),
+    ):
+        charts.figure_png(fig, dpi=20)  # lay out and draw, as a render does
+        axis = getattr(fig.axes[0], axis_name)
+        assert axis.get_offset_text().get_text() == ""
+        labels = _tick_labels(axis)
+        values = [_parse_count(label) for label in labels]  # raises on `0.2` or `1e8`
+        assert values == sorted(set(values)) and len(values) >= 2
+        assert all(v == int(t) for v, t in zip(values, axis.get_ticklocs(), strict=False))
+
+
+# ---------------------------------------------------------------- drawn once
+
+
+def test_png_is_rgb_at_print_resolution() -> None:
+    from PIL import Image
+
+    png = charts.figure_png(charts.outcome_figure(demo_report()))
+    image = Image.open(io.BytesIO(png))
+    assert image.mode == "RGB"  # no alpha: WeasyPrint would split it into a second image
+    assert image.info["dpi"] == pytest.approx((charts.PRINT_DPI,) * 2, abs=0.01)
+    assert image.size[0] == round(charts.WIDTH_IN * charts.PRINT_DPI)
+    assert b"tEXt" not in png and b"tIME" not in png
+
+
+def test_page_images_are_the_docx_images() -> None:
+    """report.docx places the PNGs of report.html: the same bytes a fresh drawing gives."""
+    from reportkit.render.docx import report_docx_bytes
+
+    report = demo_report()
+    history = (demo_report(2023, new=8),)
+    page = charts.report_figures_html(report, history)
+    drawn = charts.charts_from_html(page)
+    assert list(drawn) == ["applicants", "outcomes", "years"]
+    for chart in charts.report_charts(report, history):
+        assert drawn[chart.name] == charts.figure_png(chart.figure)
+    from_page = report_docx_bytes(report, history, charts=drawn)
+    assert from_page == report_docx_bytes(report, history)
+    # a chart the page lacks is drawn
+    partial = {k: v for k, v in drawn.items() if k != "outcomes"}
+    assert report_docx_bytes(report, history, charts=partial) == from_page
+
+
+def test_charts_from_a_page_without_charts() -> None:
+    assert charts.charts_from_html(report_body_html(seed_report(), charts=True)) == {}
+
+
+def test_chart_images_survive_nbconvert() -> None:
+    """The page nbconvert writes (``<img …/>``) still gives back every chart's PNG."""
+    import nbformat
+
+    from reportkit.render.html import notebook_to_html
+
+    report = demo_report()
+    history = (demo_report(2023, new=8),)
+    block = charts.report_figures_html(report, history)
+    cell = nbformat.v4.new_code_cell("display(HTML(block))")
+    cell.metadata = {"tags": ["report"], "reportkit": {"section": 4}}
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": block})]
+    nb = nbformat.v4.new_notebook(cells=[cell], metadata={"title": "t"})
+    page = notebook_to_html(nb)
+    assert charts.charts_from_html(page) == charts.charts_from_html(block)
+    assert len(charts.charts_from_html(page)) == 3

@@ -167,3 +167,54 @@ def test_ledger_agency_renders_in_a_batch_and_no_personal_data_reaches_an_output
         ("ledger-bureau", 2022),
         ("ledger-bureau", 2023),
     }
+
+
+def test_an_unchanged_agency_year_is_recognized_without_reading_its_ledger(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stamp's memo: the ledger is read again only when a file it depends on changed."""
+    from reportkit.batch import freshness
+
+    params, out = tmp_path / "params", tmp_path / "outputs"
+    folder = ledger_agency(params)
+    plain = params / "plain-bureau"
+    plain.mkdir()
+    shutil.copy(REPO / "params" / "xigong-education" / "2024.yaml", plain / "2024.yaml")
+
+    def batch() -> BatchResult:
+        return run_batch(params, out, jobs=1, work=FakeWork(), write_index=False)
+
+    assert {(o.agency_id, o.year) for o in batch().outcomes if o.status != "invalid"} >= {
+        ("ledger-bureau", year) for year in YEARS
+    }
+    reads: list[Path] = []
+    real = freshness.year_digest
+
+    def counted(p: Path) -> str:
+        reads.append(Path(p))
+        return real(p)
+
+    monkeypatch.setattr(freshness, "year_digest", counted)
+    parsed: list[Path] = []
+    real_yaml = freshness.read_yaml
+    monkeypatch.setattr(freshness, "read_yaml", lambda p: parsed.append(Path(p)) or real_yaml(p))
+    assert _rendered(batch()) == set() and reads == []
+    assert plain / "2024.yaml" not in parsed  # it names no ledger: not even parsed
+    # an edit of the ledger reads it again, for every year that references it
+    _edit(folder / "requests.csv", "L18,2024-08-08,自然人", "L18,2024-08-08,商业企业")
+    assert _rendered(batch()) == {2024}
+    # each agency-year's chain (2022; 2023, 2022; 2024, 2023, 2022) reads the changed file
+    assert sorted(p.name for p in reads) == ["2022.yaml"] * 3 + ["2023.yaml"] * 2 + ["2024.yaml"]
+    reads.clear()
+    assert _rendered(batch()) == set() and reads == []
+    # a damaged memo is only a cache: the digest is computed again
+    stamp = out / "2022" / "ledger-bureau" / freshness.STAMP_NAME
+    data = stamp.read_text(encoding="utf-8").replace('"memo": {', '"memo": {"x": "y", ', 1)
+    stamp.write_text(data.replace(next(iter(_memo_values(data))), "0" * 64), encoding="utf-8")
+    assert _rendered(batch()) == {2022}
+
+
+def _memo_values(stamp_text: str) -> list[str]:
+    import json
+
+    return list(json.loads(stamp_text)["memo"].values())

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -20,6 +21,7 @@ from reportkit.cli import main
 from reportkit.model import Report
 from reportkit.model import labels as L
 from reportkit.model.params import load_report
+from reportkit.render.charts import charts_from_html
 from reportkit.render.execution import kernel_session, run_notebook
 from reportkit.render.locations import NOTEBOOKS_ENV
 from reportkit.render.manifest import read_manifest
@@ -272,6 +274,12 @@ def test_two_runs_give_identical_bytes(demo_params: Path, tmp_path: Path) -> Non
         re.findall(r'id="(chart-\w+)"', html)
     )
     assert html.index("rk-table4") < html.index("chart-applicants"), "图解 after the tables"
+    # each chart drawn once, in the notebook: report.docx holds the page's very images
+    drawn = charts_from_html(html)
+    assert list(drawn) == ["applicants", "outcomes", "years"]
+    with zipfile.ZipFile(a / "report.docx") as package:
+        media = [package.read(n) for n in package.namelist() if n.startswith("word/media/")]
+    assert sorted(media) == sorted(drawn.values())
     assert_numbers_in_official_cells(html, load_report(demo_params))
     manifest = read_manifest(a)
     assert manifest is not None

@@ -142,9 +142,6 @@ def write_comparison(
     item: AgencyYear, out_root: str | Path, code: str, force: bool
 ) -> CompareOutcome:
     """Write (or keep) one agency-year's comparison page. Never raises for a bad agency-year."""
-    from ..compare import compare_files
-    from ..compare.page import write_comparison_html
-
     directory = out_dir(out_root, item)
     page = directory / COMPARE_NAME
     parts = compare_parts(item, code)
@@ -152,6 +149,10 @@ def write_comparison(
     record = read_record(directory)
     if not force and record is not None and record.key == key and _page_ok(page):
         return CompareOutcome(item.agency_id, item.year, "up to date", str(page))
+    # imported only to write a page: a no-change rerun does not load the comparer
+    from ..compare import compare_files
+    from ..compare.page import write_comparison_html
+
     try:
         comparison = compare_files(item.previous_params(), item.params)
         directory.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,11 @@ The key is a sha256 over everything a rendered report depends on:
   each of those years takes from it (:func:`reportkit.model.ledger.year_digest`: the year's
   tables, rows used and monthly receipts). One ledger serves many years, so its own hash is not
   in the key: editing a row of 2024 re-renders 2024 (and later years, whose charts show 2024),
-  not 2022. The manifest records the hash of the version each render read;
+  not 2022. The manifest records the hash of the version each render read. Computing that
+  digest reads the ledger (pandas, openpyxl: ~0.5 s); the stamp remembers it (``memo``, not part
+  of the key) under a digest of everything it depends on — the params file's bytes, the bytes
+  of each file it references, the code — so an unchanged agency-year is recognized without
+  reading its ledger, and a params file that names no ledger is not even parsed;
 - the section notebooks, the report's templates and stylesheet (``reportkit/render/templates``),
   the reportkit version and the source files of the stages a render runs: ``model``, ``checks``,
   ``render`` and the package's root modules (:data:`REPORT_PACKAGES`). The batch itself, the
@@ -28,11 +32,13 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..model.ledger import year_digest
+from ..errors import ReportkitError
+from ..model.ledger import PARAMS_KEYS, reference, year_digest
+from ..model.yamlfile import read_yaml
 from ..render.locations import TEMPLATES, default_notebooks_dir, output_dir, template_files
 from ..render.manifest import sha256_file
 from .discover import AgencyYear
@@ -111,14 +117,19 @@ def is_report_code(path: Path) -> bool:
 
 @dataclass(frozen=True)
 class InputsKey:
-    """The key of one agency-year and the parts it was computed from."""
+    """The key of one agency-year, the parts it was computed from, and ``memo``: ledger digests
+    by the digest of their inputs (see the module docstring; not part of the key)."""
 
     key: str
     parts: dict[str, str]
+    memo: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         """The stamp file's content."""
-        return {"key": self.key, "parts": dict(sorted(self.parts.items()))}
+        data: dict[str, object] = {"key": self.key, "parts": dict(sorted(self.parts.items()))}
+        if self.memo:
+            data["memo"] = dict(sorted(self.memo.items()))
+        return data
 
 
 def _file_part(path: Path) -> str:
@@ -138,42 +149,85 @@ def history_part(item: AgencyYear, history: Iterable[Path] | None = None) -> str
     return digest.hexdigest()
 
 
-def sources_part(item: AgencyYear) -> str:
+_LEDGER_KEYS = tuple(key.encode() for key in PARAMS_KEYS.values())
+
+
+def ledger_inputs(params: Path, code: str) -> str:
+    """A digest of everything :func:`~reportkit.model.ledger.year_digest` of ``params``
+    depends on: the file's bytes, the bytes of each file it references, and ``code``; ``""``
+    when the file does not name a ledger (then that digest is ``""`` too, and the file is not
+    parsed)."""
+    text = params.read_bytes()
+    if not any(key in text for key in _LEDGER_KEYS):
+        return ""
+    digest = hashlib.sha256(code.encode() + b"\0" + text)
+    try:
+        data = read_yaml(params)
+    except ReportkitError:
+        return digest.hexdigest()
+    for kind, key in sorted(PARAMS_KEYS.items()):
+        ref = reference(data.get(key)) if isinstance(data, dict) else None
+        if ref is not None:
+            written, sheet = ref
+            target = Path(written) if Path(written).is_absolute() else params.parent / written
+            digest.update(f"{kind}\0{written}\0{sheet}\0{_file_part(target)}\n".encode())
+    return digest.hexdigest()
+
+
+def sources_part(
+    item: AgencyYear, memo: Mapping[str, str] | None = None, code: str = ""
+) -> tuple[str, dict[str, str]]:
     """The digest of what the year and its consecutive earlier years take from their ledgers
-    ("" when none references one)."""
+    ("" when none references one), and the memo of the digests computed or reused (digests are
+    taken from ``memo`` when their :func:`ledger_inputs` are unchanged)."""
     digests = []
+    kept: dict[str, str] = {}
     year = item.year
     path = item.params
     while path.is_file():
-        digests.append(f"{year}:{year_digest(path)}")
+        inputs = ledger_inputs(path, code)
+        digest = ""
+        if inputs:
+            found = (memo or {}).get(inputs)
+            digest = found if found is not None else year_digest(path)
+            kept[inputs] = digest
+        digests.append(f"{year}:{digest}")
         year -= 1
         path = item.params.with_name(f"{year}.yaml")
     if not any(d.split(":", 1)[1] for d in digests):
-        return ""
-    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
+        return "", kept
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest(), kept
 
 
 def inputs_key(
     item: AgencyYear,
     shared: Mapping[str, str],
     extra_inputs: Iterable[Path] = (),
+    previous: InputsKey | None = None,
 ) -> InputsKey:
     """The key of ``item`` given the :func:`code_parts` and any extra input files (the Word
     template among them): :func:`key_of` its :func:`~.inputs.input_files`."""
-    return key_of(item, shared, input_files(item, extra=extra_inputs))
+    return key_of(item, shared, input_files(item, extra=extra_inputs), previous)
 
 
-def key_of(item: AgencyYear, shared: Mapping[str, str], files: InputFiles) -> InputsKey:
+def key_of(
+    item: AgencyYear,
+    shared: Mapping[str, str],
+    files: InputFiles,
+    previous: InputsKey | None = None,
+) -> InputsKey:
     """The key of ``item`` whose render reads ``files`` (:func:`~.inputs.input_files`).
 
     The params file and earlier years enter by their hash, the ledgers they name by what the
     year takes from them (:func:`sources_part`), the other inputs by their name relative to
-    the agency folder (or their absolute path when outside it) and hash.
+    the agency folder (or their absolute path when outside it) and hash. ``previous`` (the
+    stamp of the last render) lends its memo of ledger digests.
     """
     parts = dict(shared)
     parts["params"] = _file_part(files.params)
     parts["previous"] = history_part(item, files.history)
-    ledgers = sources_part(item)
+    memo = previous.memo if previous is not None else None
+    ledgers, kept = sources_part(item, memo, shared.get("code", ""))
     if ledgers:
         parts["ledgers"] = ledgers
     folder = item.params.parent
@@ -184,7 +238,7 @@ def key_of(item: AgencyYear, shared: Mapping[str, str], files: InputFiles) -> In
             name = str(path.resolve())
         parts[f"input:{name}"] = _file_part(path)
     text = json.dumps(sorted(parts.items()), ensure_ascii=False)
-    return InputsKey(hashlib.sha256(text.encode()).hexdigest(), parts)
+    return InputsKey(hashlib.sha256(text.encode()).hexdigest(), parts, kept)
 
 
 def out_dir(out_root: str | Path, item: AgencyYear) -> Path:
@@ -197,11 +251,15 @@ def read_stamp(directory: Path) -> InputsKey | None:
     try:
         data = json.loads((directory / STAMP_NAME).read_text(encoding="utf-8"))
         key, parts = data["key"], data["parts"]
-    except (OSError, ValueError, KeyError, TypeError):
+        memo = data.get("memo", {})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     if not isinstance(key, str) or not isinstance(parts, dict):
         return None
-    return InputsKey(key, {str(k): str(v) for k, v in parts.items()})
+    if not isinstance(memo, dict):
+        memo = {}
+    memo = {str(k): str(v) for k, v in memo.items()}
+    return InputsKey(key, {str(k): str(v) for k, v in parts.items()}, memo)
 
 
 def write_stamp(directory: Path, key: InputsKey) -> None:

@@ -50,7 +50,7 @@ class _Orphan:
 
 def _init_worker() -> None:
     """Pool worker initializer: ignore Ctrl-C; on SIGTERM take the kernel along; end when the
-    batch process is gone.
+    batch process is gone; leave the slow-PDF warning to the main process.
 
     Ctrl-C is the main process's business: it terminates the workers (SIGTERM). A worker's
     kernel is shut down by ``atexit`` when the worker ends normally; on SIGTERM the worker kills
@@ -63,6 +63,11 @@ def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _psutil()  # imported now, not inside the signal handler
     signal.signal(signal.SIGTERM, _die_with_children)
+    from ..render.environment import already_warned
+    from ..render.locations import skip_iri_grammars
+
+    already_warned()  # the batch warned once about slow PDFs, not once per worker
+    skip_iri_grammars()
     parent = os.getppid()
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 

@@ -29,7 +29,7 @@ from ..render.safety import (
 from .address import check_reachable, parse_local
 from .comparisons import CompareOutcome, write_comparisons
 from .discover import AgencyYear, discover, parse_year
-from .freshness import code_parts, key_of, out_dir, stale_reason
+from .freshness import code_parts, key_of, out_dir, read_stamp, stale_reason, write_stamp
 from .inputs import input_files
 from .pool import run_pool, run_serial
 from .progress import NullProgress, ProgressSink
@@ -123,12 +123,15 @@ def plan(
     for item in items:
         extra = list(extra_inputs(item)) if extra_inputs else []
         files = input_files(item, docx_template, extra)
-        key = key_of(item, shared, files)
         directory = out_dir(out_root, item)
+        stamp = read_stamp(directory)
+        key = key_of(item, shared, files, stamp)
         reason = "forced" if force else stale_reason(directory, key)
         if reason is not None and not force:
             reason = _last_failure(directory) or reason
         if reason is None:
+            if stamp is not None and stamp.memo != key.memo:
+                write_stamp(directory, key)  # the same key; remember the new ledger digests
             fresh.append(
                 Outcome(item.agency_id, item.year, str(item.params), str(directory), "up to date")
             )
@@ -303,6 +306,10 @@ def _run_batch(
     try:
         done: list[Outcome] = []
         if tasks:  # the renderer is imported only when there is something to render
+            if cluster is None:
+                from ..render.environment import warn_if_pdf_slow
+
+                warn_if_pdf_slow()  # one line here; the workers stay quiet (pool)
             fn = work if work is not None else default_work()
             if cluster is not None:
                 nb = notebooks_dir if notebooks_dir is not None else default_notebooks_dir()

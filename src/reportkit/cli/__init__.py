@@ -1,9 +1,10 @@
 """``reportkit``: a thin command line over the library.
 
 Each command (one module here: ``check`` — check, export, schema; ``run``; ``batch``;
-``importing`` — import; ``demo``; ``compare``; ``ledger`` — ledger template) parses its arguments and calls one library
-function; library errors become one ``Error: …`` line on stderr and an exit code (0 ok, 1 rule
-error or failed render, 2 unusable input, 3 import with uncertain cells). Nothing else lives here.
+``importing`` — import; ``demo``; ``compare``; ``ledger`` — ledger template; ``doctor``) parses
+its arguments and calls one library function; library errors become one ``Error: …`` line on
+stderr and an exit code (0 ok, 1 rule error or failed render, 2 unusable input, 3 import with
+uncertain cells), and reportkit's warnings one ``Warning: …`` line. Nothing else lives here.
 
 May import: every other stage (:mod:`reportkit.batch`, :mod:`reportkit.compare`,
 :mod:`reportkit.render`, :mod:`reportkit.importer`, :mod:`reportkit.demo`,
@@ -17,6 +18,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -28,7 +30,7 @@ EXIT_OK, EXIT_RULES, EXIT_INPUT, EXIT_UNCERTAIN = 0, 1, 2, 3
 EXIT_BUG = 70  # EX_SOFTWARE: reportkit itself failed
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 
-COMMAND_MODULES = ("check", "run", "batch", "importing", "demo", "compare", "ledger")
+COMMAND_MODULES = ("check", "run", "batch", "importing", "demo", "compare", "ledger", "doctor")
 # the module of each command: a command imports its own module only (some import pandas or
 # Dask, seconds that `reportkit batch --scheduler` with a dead address must not wait for)
 MODULE_OF = {
@@ -41,6 +43,7 @@ MODULE_OF = {
     "demo": "demo",
     "compare": "compare",
     "ledger": "ledger",
+    "doctor": "doctor",
 }
 
 Command = Callable[[argparse.Namespace], int]
@@ -63,6 +66,24 @@ def print_error(err: ReportkitError) -> None:
     """``Error: …`` on stderr, one line per problem (a ledger may have many)."""
     for line in err.lines():
         print(f"Error: {line}", file=sys.stderr)
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """reportkit's own warnings as one ``Warning: …`` line; others as Python shows them."""
+    if category.__module__.startswith("reportkit."):
+        print(f"Warning: {message}", file=sys.stderr, flush=True)
+    else:
+        _PYTHON_SHOWWARNING(message, category, filename, lineno, file, line)
+
+
+_PYTHON_SHOWWARNING = warnings.showwarning
 
 
 def _print_json(data: Any) -> None:
@@ -105,6 +126,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``reportkit`` console script."""
     parser = build_parser(argv)
     args = parser.parse_args(argv)
+    warnings.showwarning = _show_warning
+    from ..render.locations import skip_iri_grammars
+
+    skip_iri_grammars()
     _, fn = _COMMANDS[args.command]
     try:
         with sigterm_as_interrupt():

@@ -14,7 +14,11 @@ Owns, in the order a render runs them:
 - ``combine``    — the executed sections → ``report.ipynb``;
 - ``html``       — nbconvert with reportkit's template → ``report.html``;
 - ``pdf``        — WeasyPrint → ``report.pdf``;
+- ``docx`` and ``docx_layout`` — ``report.docx``;
 - ``manifest``   — ``manifest.json``;
+- ``environment`` — what a render needs from the machine, probed (``reportkit doctor``, the
+  slow-PDF warning);
+- ``warm``       — a cold process's libraries readied while the kernel runs the sections;
 - ``templating`` and ``templates/`` — the Jinja templates and the stylesheet.
 
 May import: :mod:`reportkit.checks`, :mod:`reportkit.model`, :mod:`reportkit.errors`. This

@@ -1,15 +1,26 @@
 """图解: charts of one agency-year with matplotlib (Agg), and their deterministic bytes.
 
-Figures are built with :class:`matplotlib.figure.Figure` directly (no pyplot state). Text is set
-in the CJK sans face of :mod:`reportkit.fonts`; SVG output draws text as paths with a fixed hash
-salt and no date, so the same report always gives the same bytes.
+Figures are built with :class:`matplotlib.figure.Figure` directly (no pyplot state), at the size
+they are printed (:data:`WIDTH_IN` wide). Text is set in the CJK sans face of
+:mod:`reportkit.fonts`. Each chart of a render is drawn once, in the section notebook, as a PNG
+at print resolution (:data:`PRINT_DPI`, RGB without alpha, no date or software chunk): the same
+image is shown by ``report.html``, embedded by WeasyPrint in ``report.pdf`` and placed in
+``report.docx`` (:func:`charts_from_html` takes it back out of the page). Laying a figure out
+(constrained layout) happens in that one drawing; the layout is then kept, so any later save of
+the same figure has the same geometry. SVG output (:func:`figure_svg`) draws text as paths with a
+fixed hash salt and no date.
+
+Count axes never show an offset or scientific notation (``1e8``) and never fractional ticks:
+ticks are whole numbers, written in full below 10,000 and with 万/亿 above
+(:func:`count_label`).
 """
 
 from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +39,8 @@ NATURAL_COLOR = "#b5312c"  # 自然人: the red of official documents
 LEGAL_COLOR = "#3d6a99"  # 法人或其他组织
 LINE_COLORS = ("#b5312c", "#3d6a99", "#5b8c3a", "#8a6d3b")
 WIDTH_IN = 6.3  # the A4 text width at 2.2 cm side margins, in inches
-PRINT_DPI = 300  # PNG for print (the Word document's charts)
+PRINT_DPI = 300  # PNG for print: the report's charts in HTML, PDF and Word
+PNG_COMPRESS_LEVEL = 1  # zlib level: WeasyPrint re-encodes the image data anyway
 
 _SAVE_META: dict[str, dict[str, Any]] = {
     "svg": {"Date": None},
@@ -120,11 +132,45 @@ def _figure(height: float) -> Figure:
     return Figure(figsize=(WIDTH_IN, height), dpi=100, layout="constrained")
 
 
-def _frozen(fig: Figure) -> Figure:
-    """Lay the figure out once and keep that layout, so every later save gives the same bytes."""
-    fig.draw_without_rendering()
-    fig.set_layout_engine("none")
-    return fig
+def _keep_layout(fig: Figure) -> None:
+    """After a drawing has laid ``fig`` out, keep that layout for every later save."""
+    if fig.get_layout_engine() is not None:
+        fig.set_layout_engine("none")
+
+
+# ---------------------------------------------------------------- count axes
+
+_UNITS = ((100_000_000, "亿"), (10_000, "万"))
+
+
+def count_label(value: float) -> str:
+    """A whole count as an axis tick: ``9999``, ``1万``, ``2.5万``, ``1200万``, ``1.5亿``.
+
+    Ticks come from an integer locator at round steps, so the shortest exact decimal of the
+    value in 万 or 亿 is short; it is exact (``repr`` of the quotient), never rounded, so two
+    ticks never read the same. A value that is not a whole number is written as it is (it
+    cannot be a tick of a count axis).
+    """
+    if value != int(value):
+        return f"{value:g}"
+    number = int(value)
+    for unit, name in _UNITS:
+        if abs(number) >= unit:
+            whole, rest = divmod(abs(number), unit)
+            sign = "-" if number < 0 else ""
+            if rest == 0:
+                return f"{sign}{whole}{name}"
+            fraction = f"{rest:0{len(str(unit)) - 1}d}".rstrip("0")
+            return f"{sign}{whole}.{fraction}{name}"
+    return str(number)
+
+
+def _count_axis(axis: Any) -> None:
+    """Whole-number ticks labelled by :func:`count_label`: no offset, no ``1e8``."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda value, _pos: count_label(value)))
 
 
 def note_figure(title: str, note: str) -> Figure:
@@ -134,12 +180,10 @@ def note_figure(title: str, note: str) -> Figure:
     ax.set_axis_off()
     ax.set_title(title, fontsize=11)
     ax.text(0.5, 0.4, note, ha="center", va="center", fontsize=10, color="#444444")
-    return _frozen(fig)
+    return fig
 
 
 def _bars(fig: Figure, title: str, items: Sequence[tuple[str, int]], colors: Sequence[str]) -> None:
-    from matplotlib.ticker import MaxNLocator
-
     ax = fig.add_subplot()
     names = [name for name, _ in items]
     values = [value for _, value in items]
@@ -153,7 +197,7 @@ def _bars(fig: Figure, title: str, items: Sequence[tuple[str, int]], colors: Seq
         ax.text(value, pos, f" {value}", va="center", ha="left", fontsize=8)
     ax.set_title(title, fontsize=11)
     ax.tick_params(axis="x", labelsize=8)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _count_axis(ax.xaxis)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
 
@@ -167,7 +211,7 @@ def applicant_mix_figure(report: Report) -> Figure:
         return note_figure(title, NO_REQUESTS)
     fig = _figure(2.6)
     _bars(fig, title, items, [NATURAL_COLOR] + [LEGAL_COLOR] * (len(items) - 1))
-    return _frozen(fig)
+    return fig
 
 
 def outcome_figure(report: Report) -> Figure:
@@ -182,7 +226,7 @@ def outcome_figure(report: Report) -> Figure:
         return note_figure(title, NO_RESULTS if received else NO_REQUESTS)
     fig = _figure(2.6)
     _bars(fig, title, items, [LEGAL_COLOR] * len(items))
-    return _frozen(fig)
+    return fig
 
 
 def monthly_figure(report: Report) -> Figure:
@@ -190,8 +234,6 @@ def monthly_figure(report: Report) -> Figure:
     items = monthly_values(report)
     if items is None:
         raise ValueError("a monthly chart needs 表三 computed from a ledger (report.sources)")
-    from matplotlib.ticker import MaxNLocator
-
     total = sum(v for _, v in items)
     fig = _figure(2.4)
     ax = fig.add_subplot()
@@ -204,12 +246,12 @@ def monthly_figure(report: Report) -> Figure:
     for pos, value in zip(positions, values, strict=True):
         if value:
             ax.text(pos, value, str(value), ha="center", va="bottom", fontsize=7)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _count_axis(ax.yaxis)
     ax.tick_params(axis="y", labelsize=8)
     ax.set_title(f"每月收到申请（本年新收{total}件，按收到日期）", fontsize=11)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    return _frozen(fig)
+    return fig
 
 
 def yoy_figure(report: Report, history: Sequence[Report]) -> Figure:
@@ -219,8 +261,6 @@ def yoy_figure(report: Report, history: Sequence[Report]) -> Figure:
         raise ValueError("a year-over-year chart needs at least one earlier year in history")
     years = list(series)
     names = list(series[years[0]])
-    from matplotlib.ticker import MaxNLocator
-
     fig = _figure(2.8)
     ax = fig.add_subplot()
     top = 0
@@ -241,13 +281,46 @@ def yoy_figure(report: Report, history: Sequence[Report]) -> Figure:
     ax.set_xticks(years, [f"{y}年" for y in years], fontsize=8)
     ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)
     ax.set_ylim(0, top * 1.2 if top else 1)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _count_axis(ax.yaxis)
     ax.tick_params(axis="y", labelsize=8)
     ax.set_title(f"历年情况（{years[0]}—{years[-1]}年）", fontsize=11)
     fig.legend(fontsize=8, frameon=False, ncols=len(names), loc="outside lower center")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    return _frozen(fig)
+    return fig
+
+
+def chart_plan(report: Report, history: Sequence[Report] = ()) -> tuple[list[tuple[str, str]], str]:
+    """The charts of the 图解 block as ``(name, title)`` in printed order, and the note printed
+    above them (``""`` for none) — without drawing anything.
+
+    When nothing was received, one sentence replaces the empty applicant and outcome charts;
+    每月 only when 表三 comes from a ledger; 历年 only when earlier years exist.
+    """
+    nothing = all(v == 0 for _, v in applicant_values(report)) and all(
+        v == 0 for _, v in outcome_values(report)
+    )
+    plan: list[tuple[str, str]] = []
+    if not nothing:
+        plan += [("applicants", "申请人构成"), ("outcomes", "办理结果")]
+        if monthly_values(report) is not None:
+            plan.append(("months", "每月收到申请"))
+    if any(r.year < report.year for r in history):
+        plan.append(("years", "历年情况"))
+    return plan, f"{NO_REQUESTS}。" if nothing else ""
+
+
+def chart_figure(name: str, report: Report, history: Sequence[Report] = ()) -> Figure:
+    """The figure of the chart ``name`` of :func:`chart_plan`."""
+    if name == "applicants":
+        return applicant_mix_figure(report)
+    if name == "outcomes":
+        return outcome_figure(report)
+    if name == "months":
+        return monthly_figure(report)
+    if name == "years":
+        return yoy_figure(report, history)
+    raise ValueError(f"no chart named {name!r}; charts are applicants, outcomes, months, years")
 
 
 def report_charts(report: Report, history: Sequence[Report] = ()) -> list[Chart]:
@@ -273,6 +346,7 @@ def _save(fig: Figure, fmt: str, **kwargs: Any) -> bytes:
     buf = io.BytesIO()
     with matplotlib.rc_context(matplotlib_rc()):
         fig.savefig(buf, format=fmt, metadata=_SAVE_META[fmt], **kwargs)
+    _keep_layout(fig)
     return buf.getvalue()
 
 
@@ -281,9 +355,35 @@ def figure_svg(fig: Figure) -> str:
     return _save(fig, "svg").decode("utf-8")
 
 
+def figure_png(fig: Figure, dpi: int = PRINT_DPI) -> bytes:
+    """The figure as an RGB PNG at ``dpi`` (print resolution by default), with no alpha channel
+    (the page is white; WeasyPrint would split an alpha channel into a second image) and no
+    Software/date chunks: the same figure gives the same bytes on every run."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    with matplotlib.rc_context(matplotlib_rc()):
+        canvas = FigureCanvasAgg(fig)
+        shown_dpi = fig.dpi
+        fig.dpi = dpi
+        try:
+            canvas.draw()  # type: ignore[no-untyped-call]
+            size = canvas.get_width_height(physical=True)
+            buffer = canvas.buffer_rgba()  # type: ignore[no-untyped-call]
+            rgba = Image.frombuffer("RGBA", size, buffer, "raw", "RGBA", 0, 1)
+            image = rgba.convert("RGB")
+        finally:
+            fig.dpi = shown_dpi
+    _keep_layout(fig)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", compress_level=PNG_COMPRESS_LEVEL, dpi=(dpi, dpi))
+    return buf.getvalue()
+
+
 def figure_png_base64(fig: Figure, dpi: int = 150) -> str:
-    """The figure as base64 PNG without the Software/date chunks."""
-    return base64.b64encode(_save(fig, "png", dpi=dpi)).decode("ascii")
+    """The figure as base64 PNG (see :func:`figure_png`)."""
+    return base64.b64encode(figure_png(fig, dpi)).decode("ascii")
 
 
 def svg_data_uri(svg: str) -> str:
@@ -291,46 +391,73 @@ def svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
+PNG_URI_PREFIX = "data:image/png;base64,"
+
+
+def png_data_uri(png: bytes) -> str:
+    """``data:image/png;base64,…`` for an ``<img src>`` that needs no network."""
+    return PNG_URI_PREFIX + base64.b64encode(png).decode("ascii")
+
+
 def figure_block(report: Report, history: Sequence[Report] = ()) -> tuple[list[Chart], str]:
-    """The charts of the 图解 block and the note printed above them (``""`` for none).
-
-    When nothing was received, one sentence replaces the empty applicant and outcome charts
-    (and matplotlib is not even imported unless there are earlier years to draw).
-    """
-    nothing = all(v == 0 for _, v in applicant_values(report)) and all(
-        v == 0 for _, v in outcome_values(report)
-    )
-    charts: list[Chart] = []
-    if not nothing:
-        charts += [
-            Chart("applicants", "申请人构成", applicant_mix_figure(report)),
-            Chart("outcomes", "办理结果", outcome_figure(report)),
-        ]
-        if monthly_values(report) is not None:
-            charts.append(Chart("months", "每月收到申请", monthly_figure(report)))
-    if any(r.year < report.year for r in history):
-        charts.append(Chart("years", "历年情况", yoy_figure(report, history)))
-    return charts, f"{NO_REQUESTS}。" if nothing else ""
+    """The charts of the 图解 block, drawn, and the note printed above them (see
+    :func:`chart_plan`; matplotlib is not even imported when there is nothing to draw)."""
+    plan, note = chart_plan(report, history)
+    charts = [Chart(name, title, chart_figure(name, report, history)) for name, title in plan]
+    return charts, note
 
 
-def figure_png(fig: Figure, dpi: int = PRINT_DPI) -> bytes:
-    """The figure as PNG bytes at print resolution, without the Software/date chunks."""
-    return _save(fig, "png", dpi=dpi)
+def report_chart_images(
+    report: Report, history: Sequence[Report] = ()
+) -> tuple[list[tuple[str, str, bytes]], str]:
+    """Each chart of the 图解 block as ``(name, title, PNG at print resolution)``, and the note;
+    every figure is drawn once and then released."""
+    charts, note = figure_block(report, history)
+    images = []
+    for chart in charts:
+        images.append((chart.name, chart.title, figure_png(chart.figure)))
+        chart.figure.clear()
+    return images, note
 
 
 def report_figures_html(report: Report, history: Sequence[Report] = ()) -> str:
-    """The 图解 block as HTML: a heading, then each chart as an embedded SVG image."""
+    """The 图解 block as HTML: a heading, then each chart as an embedded PNG at print
+    resolution (``<figure class="rk-figure" id="chart-NAME">``)."""
     from .templating import part_macro
 
-    charts, note = figure_block(report, history)
-    figures = []
-    for chart in charts:
-        figures.append(
-            {
-                "name": chart.name,
-                "title": chart.title,
-                "uri": svg_data_uri(figure_svg(chart.figure)),
-            }
-        )
-        chart.figure.clear()
+    images, note = report_chart_images(report, history)
+    figures = [{"name": n, "title": t, "uri": png_data_uri(png)} for n, t, png in images]
     return str(part_macro("sections.html.j2", "charts")(CHARTS_TITLE, note, figures))
+
+
+_FIGURE = re.compile(
+    r'<figure class="rk-figure" id="chart-(?P<name>[a-z]+)"><img alt="[^"]*" '
+    r'src="data:image/png;base64,(?P<data>[A-Za-z0-9+/=\s]+)"\s*/?>'
+)
+
+
+def charts_from_html(page: str) -> dict[str, bytes]:
+    """The PNG of every chart a report page shows, by chart name (``applicants`` …): the
+    images :func:`report_figures_html` drew, taken back out of ``report.html`` so that
+    ``report.docx`` places the very same images without drawing them again (nbconvert writes
+    the ``<img>`` as ``<img …/>``; both forms are read)."""
+    return {m["name"]: base64.b64decode("".join(m["data"].split())) for m in _FIGURE.finditer(page)}
+
+
+def chart_images(
+    report: Report,
+    history: Sequence[Report] = (),
+    drawn: Mapping[str, bytes] | None = None,
+) -> tuple[list[tuple[str, str, bytes]], str]:
+    """Like :func:`report_chart_images`, taking each chart from ``drawn`` (by name) when it is
+    there and drawing only those that are not."""
+    plan, note = chart_plan(report, history)
+    images = []
+    for name, title in plan:
+        png = (drawn or {}).get(name)
+        if png is None:
+            fig = chart_figure(name, report, history)
+            png = figure_png(fig)
+            fig.clear()
+        images.append((name, title, png))
+    return images, note

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -154,22 +154,24 @@ class _Writer:
                         run.add_break()
         return out
 
-    def charts(self, report: Report, history: Sequence[Report]) -> None:
-        """The 图解 block: its heading, its note, each chart as a 300 dpi PNG."""
+    def charts(
+        self, report: Report, history: Sequence[Report], drawn: Mapping[str, bytes] | None
+    ) -> None:
+        """The 图解 block: its heading, its note, each chart as a 300 dpi PNG (taken from
+        ``drawn`` by name when given — the images of ``report.html`` —, else drawn here)."""
         from docx.shared import Mm
 
-        from .charts import CHARTS_TITLE, figure_block, figure_png
+        from .charts import CHARTS_TITLE, chart_images
 
-        charts, note = figure_block(report, history)
+        images, note = chart_images(report, history, drawn)
         self.paragraph("heading2", CHARTS_TITLE)
         if note:
             self.paragraph("body", note)
         width = min(layout.CHART_WIDTH_MM, self.width_pt / 72 * 25.4)
-        for chart in charts:
+        for _name, _title, png in images:
             p = self.paragraph("figure")
             p.paragraph_format.keep_together = True
-            p.add_run().add_picture(io.BytesIO(figure_png(chart.figure)), width=Mm(width))
-            chart.figure.clear()
+            p.add_run().add_picture(io.BytesIO(png), width=Mm(width))
 
 
 def _alignment(cell: Cell) -> str:
@@ -226,8 +228,13 @@ def build_document(
     template: Path | None = None,
     *,
     template_source: str = "--docx-template",
+    charts: Mapping[str, bytes] | None = None,
 ) -> Document:
-    """The report as a python-docx document: title, preamble, sections 一 to 六, tables, 图解."""
+    """The report as a python-docx document: title, preamble, sections 一 to 六, tables, 图解.
+
+    ``charts`` holds chart PNGs already drawn, by name (:func:`.charts.charts_from_html` of the
+    report page): those are placed as they are, the others drawn.
+    """
     doc = layout.new_document(template, template_source)
     w = _Writer(doc)
     title, meta = title_block(report)
@@ -250,7 +257,7 @@ def build_document(
     w.paragraph("heading1", L.section_heading(4))
     w.table(table4_table(report), size_pt=layout.SMALL_TABLE_PT)
     if report.charts:
-        w.charts(report, history)
+        w.charts(report, history, charts)
 
     w.paragraph("heading1", L.section_heading(5))
     intro, subsections = problems_blocks(report)
@@ -272,12 +279,13 @@ def report_docx_bytes(
     template: Path | None = None,
     *,
     template_source: str = "--docx-template",
+    charts: Mapping[str, bytes] | None = None,
 ) -> bytes:
     """``report.docx``'s bytes: the same for the same report, history and template.
 
     Raises :class:`~reportkit.errors.ParamsError` when ``template`` is not a Word document.
     """
-    doc = build_document(report, history, template, template_source=template_source)
+    doc = build_document(report, history, template, template_source=template_source, charts=charts)
     return layout.deterministic_bytes(doc)
 
 
@@ -288,12 +296,14 @@ def write_report_docx(
     template: Path | None = None,
     *,
     template_source: str = "--docx-template",
+    charts: Mapping[str, bytes] | None = None,
 ) -> Path:
     """Write ``report.docx`` aside and rename it into place (an earlier file survives a
-    failure)."""
+    failure). ``charts``: see :func:`build_document`."""
     from .pdf import write_atomic
 
-    write_atomic(
-        report_docx_bytes(report, history, template, template_source=template_source), path
+    data = report_docx_bytes(
+        report, history, template, template_source=template_source, charts=charts
     )
+    write_atomic(data, path)
     return path

@@ -308,6 +308,7 @@ class KernelSession:
         self._kc: Any = None  # a ready kernel client of ``_km``, kept between notebooks
         self.notebooks = 0
         self.kernels_started = 0
+        self.start_seconds = 0.0  # spent starting kernels, until each answered kernel_info
         self.start_failures: list[StartFailure] = []
 
     def kernel(self, cwd: str | Path) -> tuple[ThisPythonKernelManager, str]:
@@ -322,7 +323,11 @@ class KernelSession:
         if km is not None and km.has_kernel and run_sync(km.is_alive)():
             return km, RESET_CODE.format(cwd=str(cwd))
         self.close()
-        self._km = start_kernel(cwd, failures=self.start_failures)
+        began = time.perf_counter()
+        try:
+            self._km = start_kernel(cwd, failures=self.start_failures)
+        finally:
+            self.start_seconds += time.perf_counter() - began
         self.kernels_started += 1
         return self._km, ""
 

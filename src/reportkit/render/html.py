@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import copy
 import re
-
-from nbformat.notebooknode import NotebookNode
+import threading
+from typing import TYPE_CHECKING, Any
 
 from ..errors import RenderError
-from .combine import REPORT_TAG
 from .locations import TEMPLATES
 from .templating import html, render_part, static_text
+
+if TYPE_CHECKING:  # nbformat imports jsonschema, whose formats compile grammars: seconds
+    from nbformat.notebooknode import NotebookNode
 
 TEMPLATE_NAME = "reportkit"
 TITLE_TAG = "title"
@@ -108,6 +110,8 @@ def network_resources(page: str) -> list[str]:
 
 def mark_sections(nb: NotebookNode) -> NotebookNode:
     """A copy of ``nb`` whose report cells say where a ``<section>`` opens and closes."""
+    from .combine import REPORT_TAG
+
     out = copy.deepcopy(nb)
     shown = [c for c in out.cells if REPORT_TAG in c.get("metadata", {}).get("tags", [])]
     previous: int | None = None
@@ -127,11 +131,14 @@ def mark_sections(nb: NotebookNode) -> NotebookNode:
     return out
 
 
-def notebook_to_html(nb: NotebookNode) -> str:
-    """The HTML page of a combined report notebook (``nb.metadata.title`` is its title)."""
+_THREAD = threading.local()
+
+
+def new_exporter() -> Any:
+    """An nbconvert ``HTMLExporter`` with reportkit's template."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(  # type: ignore[no-untyped-call]
+    return HTMLExporter(  # type: ignore[no-untyped-call]
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
@@ -140,8 +147,35 @@ def notebook_to_html(nb: NotebookNode) -> str:
         anchor_link_text="",
         exclude_anchor_links=True,
     )
+
+
+def warmed_exporter() -> Any:
+    """A new exporter that has converted an empty notebook (its templates found and compiled):
+    what :mod:`.warm` makes ahead of a cold process's first page."""
+    import nbformat
+
+    made = new_exporter()
+    empty = nbformat.v4.new_notebook()  # type: ignore[no-untyped-call]
+    made.from_notebook_node(empty)
+    return made
+
+
+def exporter() -> Any:
+    """This thread's exporter (:func:`new_exporter`), made on first use — or taken over from
+    the warm-up (:mod:`.warm`): finding and compiling the templates costs more than
+    converting a report."""
+    made = getattr(_THREAD, "exporter", None)
+    if made is None:
+        from . import warm
+
+        made = _THREAD.exporter = warm.take("exporter") or new_exporter()
+    return made
+
+
+def notebook_to_html(nb: NotebookNode) -> str:
+    """The HTML page of a combined report notebook (``nb.metadata.title`` is its title)."""
     body: str
-    body, _resources = exporter.from_notebook_node(mark_sections(nb))
+    body, _resources = exporter().from_notebook_node(mark_sections(nb))
     remote = network_resources(body)
     if remote:
         more = f" (and {len(remote) - 1} more)" if len(remote) > 1 else ""

@@ -3,12 +3,18 @@
 The bytes are deterministic: WeasyPrint writes no creation or modification date unless the HTML
 asks for one (``dcterms.created``/``modified`` meta tags are dropped here), and the PDF file
 identifier is fixed. The file is written aside and renamed, so a reader never sees half a PDF.
+
+One WeasyPrint font configuration serves every PDF a thread makes: a new one per document
+loads the fonts again and copies each ``@font-face`` font (the 10 MB emoji face) into a new
+temporary folder; a kept one adds each ``@font-face`` once (WeasyPrint keys them by their
+descriptors) and gives the same bytes.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +31,44 @@ def _local_only_fetcher() -> Any:
     return URLFetcher(allowed_protocols=ALLOWED_PROTOCOLS, fail_on_errors=True)
 
 
+_THREAD = threading.local()
+
+
+WARM_PAGE = (
+    '<html lang="zh-CN"><body><p style="font-family: \'Noto Serif CJK SC\', serif">'
+    "政府信息公开工作年度报告 0123456789</p>"
+    "<h2 style=\"font-family: 'Noto Sans CJK SC', sans-serif\">一、总体情况</h2></body></html>"
+)
+
+
+def warmed_font_configuration() -> Any:
+    """A new font configuration that has laid out and subset both CJK faces once (fontconfig's
+    lists, Pango's caches, HarfBuzz): what :mod:`.warm` makes ahead of a cold process's first
+    PDF."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = FontConfiguration()
+    weasyprint.HTML(string=WARM_PAGE).render(font_config=config).write_pdf()
+    return config
+
+
+def font_configuration() -> Any:
+    """This thread's ``weasyprint.text.fonts.FontConfiguration``, made on first use — or taken
+    over from the warm-up (:mod:`.warm`), which has laid out both CJK faces with it."""
+    config = getattr(_THREAD, "font_config", None)
+    if config is None:
+        from . import warm
+
+        config = warm.take("font_configuration")
+        if config is None:
+            from weasyprint.text.fonts import FontConfiguration
+
+            config = FontConfiguration()
+        _THREAD.font_config = config
+    return config
+
+
 def _drop_dates(document: Any) -> None:
     document.metadata.created = None
     document.metadata.modified = None
@@ -38,7 +82,7 @@ def html_to_pdf_bytes(html: str, base_url: str | None = None) -> bytes:
     try:
         document = weasyprint.HTML(
             string=html, base_url=base_url, url_fetcher=_local_only_fetcher()
-        ).render()
+        ).render(font_config=font_configuration())
         _drop_dates(document)
         pdf: bytes = document.write_pdf(pdf_identifier=PDF_IDENTIFIER)
     except RenderError:

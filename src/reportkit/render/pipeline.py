@@ -28,7 +28,9 @@ from typing import Any, Literal, TypeVar
 from ..checks import Finding, check_report, has_errors
 from ..errors import OutputsBusy, RenderError, ReportkitError
 from ..model.inputs import Inputs, check_docx_template, load_inputs
+from . import warm
 from .combine import combine_notebooks, read_notebook, write_notebook
+from .environment import warn_if_pdf_slow
 from .execution import (
     SECTIONS,
     KernelSession,
@@ -173,6 +175,7 @@ def render_agency_year(
             f"{who}: section notebook(s) missing in {folder}: {', '.join(missing)}",
         )
 
+    warn_if_pdf_slow()  # once per process: PDFs without HarfBuzz subsetting take ~20 s
     try:
         with output_lock(out_dir, wait=lock_wait):
             _sweep(out_dir)
@@ -260,17 +263,20 @@ def _render(
         )
         (work / MANIFEST_NAME).write_text(manifest_text(data), encoding="utf-8")
 
+    _warm_up()  # once per process: HTML, PDF and Word libraries while the kernel works
     executed: list[tuple[int, Any]] = []
     with kernel_session() as session:
         retried = len(session.start_failures)  # a batch worker's session outlives one render
         for section in SECTIONS:
             target = sections_dir / section.filename
+            starting = session.start_seconds
             try:
                 clock.time(
                     section.stem,
                     partial(_run, section, target, inputs, folder, session, timeout),
                 )
             except RenderError as err:
+                _note_kernel_start(clock, section.stem, session.start_seconds - starting)
                 _note_kernel_retries(clock, session.start_failures[retried:])
                 final = out_dir / "sections" / section.filename
                 # name the partial notebook only when papermill could keep one
@@ -279,6 +285,7 @@ def _render(
                 manifest("failed", message, kept, {})
                 _publish(work, out_dir, files=(MANIFEST_NAME,))
                 return result("failed", message, kept)
+            _note_kernel_start(clock, section.stem, session.start_seconds - starting)
             executed.append((section.number, read_notebook(target)))
         _note_kernel_retries(clock, session.start_failures[retried:])
 
@@ -295,11 +302,10 @@ def _render(
                 },
             ),
         )
-        write_notebook(combined, work / "report.ipynb")
         html = clock.time("html", lambda: notebook_to_html(combined))
-        (work / "report.html").write_text(html, encoding="utf-8")
+        clock.time("write", lambda: _write(combined, html, work))
         clock.time("pdf", lambda: _pdf(html, work / "report.pdf"))
-        clock.time("docx", lambda: _docx(inputs, template, work / "report.docx"))
+        clock.time("docx", lambda: _docx(inputs, template, work / "report.docx", html))
     except Exception as err:
         if isinstance(err, ReportkitError):
             detail = str(err)
@@ -316,6 +322,37 @@ def _render(
     manifest("rendered", "", None, made)
     _publish(work, out_dir, files=(*REPORT_FILES, MANIFEST_NAME))
     return result("rendered", "", None)
+
+
+def _import_docx() -> None:
+    from . import docx  # noqa: F401  # python-docx and lxml, for report.docx
+
+
+def _warm_up() -> None:
+    from .html import warmed_exporter
+    from .pdf import warmed_font_configuration
+
+    warm.start(
+        {
+            "exporter": warmed_exporter,
+            "font_configuration": warmed_font_configuration,
+            "libraries": _import_docx,
+        }
+    )
+
+
+def _write(combined: Any, html: str, work: Path) -> None:
+    write_notebook(combined, work / "report.ipynb")
+    (work / "report.html").write_text(html, encoding="utf-8")
+
+
+def _note_kernel_start(clock: _Clock, section: str, seconds: float) -> None:
+    """Timing ``kernel_start``: seconds this render spent starting kernels (the first render of
+    a batch worker, a run, a kernel replaced after a failure), taken out of the section that
+    waited for it, so that the stages add up."""
+    if seconds > 0:
+        clock.timings[section] = round(max(0.0, clock.timings[section] - seconds), 3)
+        clock.timings["kernel_start"] = round(clock.timings.get("kernel_start", 0.0) + seconds, 3)
 
 
 def _note_kernel_retries(clock: _Clock, failures: list[StartFailure]) -> None:
@@ -354,11 +391,21 @@ def _pdf(html: str, path: Path) -> None:
     html_to_pdf(html, path)
 
 
-def _docx(inputs: Inputs, template: Path | None, path: Path) -> None:
+def _docx(inputs: Inputs, template: Path | None, path: Path, page: str) -> None:
+    """``report.docx``, with the chart images of ``page`` (``report.html``): drawn once, in the
+    section notebook."""
+    from .charts import charts_from_html
     from .docx import write_report_docx
 
     source = str(inputs.path) if inputs.docx_template is not None else "--docx-template"
-    write_report_docx(inputs.report, path, inputs.history, template, template_source=source)
+    write_report_docx(
+        inputs.report,
+        path,
+        inputs.history,
+        template,
+        template_source=source,
+        charts=charts_from_html(page),
+    )
 
 
 def _owner_gone(folder: Path) -> bool:

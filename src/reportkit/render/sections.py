@@ -47,7 +47,8 @@ def _check_number(n: int) -> None:
 
 
 def charts_html(report: Report, history: Sequence[Report] = ()) -> str:
-    """The 图解 block: every chart of :mod:`reportkit.charts` as an embedded SVG image."""
+    """The 图解 block: every chart of :mod:`reportkit.charts` as an embedded PNG at print
+    resolution (drawn once: the same image serves the HTML, the PDF and the Word document)."""
     from .charts import report_figures_html  # matplotlib is imported only when charts are drawn
 
     return report_figures_html(report, history)
