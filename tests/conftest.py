@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,12 @@ SHARED = REPO.parent / "shared"
 SEED_TXT = SHARED / "seeds" / "000_083e95083e692b05.txt"
 SEED_PARAMS = REPO / "params" / "xigong-education" / "2024.yaml"
 FIXTURES = SHARED / "fixtures" / "reports"
+
+# Ctrl-C as a terminal sends it, whatever started pytest: a shell script's background job
+# inherits SIGINT ignored, Python then never raises KeyboardInterrupt, and neither do the
+# processes the tests start (an ignored signal stays ignored across exec; a handled one does not).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
