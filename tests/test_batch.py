@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reportkit.batch import BatchResult, Outcome, run_batch
 from reportkit.batch.discover import AgencyYear, discover, parse_year
@@ -454,3 +456,64 @@ def test_ctrl_c_stops_workers_and_the_next_run_picks_up(params: Path, out: Path)
     again = run_batch(params, out, jobs=1, work=FakeWork())
     assert ids(again.rendered) == ALL - stamped
     assert ids(again.up_to_date) == stamped
+
+
+# ---------------------------------------------------------------- a folder that names another agency
+
+
+def _copied_agency(tmp_path: Path, folder: str, agency_id: str) -> Path:
+    """A district folder not named ``params`` (batch takes any), with ``folder``/2024.yaml
+    copied from ``a-bureau`` (2023 too) and its ``agency.id`` set to ``agency_id``."""
+    district = make_params(tmp_path).rename(tmp_path / "district 区")
+    copy = district / folder
+    copy.mkdir(exist_ok=True)
+    for year in (2023, 2024):
+        text = (district / "a-bureau" / f"{year}.yaml").read_text(encoding="utf-8")
+        text = text.replace("id: a-bureau", f"id: {agency_id}", 1)
+        (copy / f"{year}.yaml").write_text(text, encoding="utf-8")
+    return district
+
+
+def test_a_copied_file_naming_another_agency_renders_nothing_and_says_why(
+    tmp_path: Path, out: Path
+) -> None:
+    district = _copied_agency(tmp_path, "a-bureau-copy", "a-bureau")
+    log = tmp_path / "work.log"
+    result = batch(district, out, FakeWork(log=str(log)))
+    by_id = {(o.agency_id, o.year): o for o in result.outcomes}
+    for year in (2023, 2024):
+        copy = by_id[("a-bureau-copy", year)]
+        assert copy.status == "invalid"
+        assert "agency.id" in copy.message and "a-bureau-copy/" in copy.message
+        assert "'a-bureau'" in copy.message and "overwrite" in copy.message
+        assert f"{district / 'a-bureau'}/ or correct agency.id to 'a-bureau-copy'" in copy.message
+        assert by_id[("a-bureau", year)].status == "rendered"
+    started = log.read_text(encoding="utf-8")
+    assert "a-bureau-copy" not in started  # the render never started for the copy
+    assert result.exit_code == 1
+    again = batch(district, out, FakeWork(log=str(log)))  # refused again, the others kept
+    assert {o.status for o in again.outcomes if o.agency_id == "a-bureau-copy"} == {"invalid"}
+    assert {o.status for o in again.outcomes if o.agency_id != "a-bureau-copy"} == {"up to date"}
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    folder=st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True),
+    agency_id=st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True),
+)
+def test_a_params_file_is_refused_exactly_when_its_folder_names_another_agency(
+    tmp_path_factory: pytest.TempPathFactory, folder: str, agency_id: str
+) -> None:
+    from reportkit.errors import ParamsError
+    from reportkit.model.params import check_agency_folder
+
+    path = tmp_path_factory.mktemp("d") / folder / "2024.yaml"
+    path.parent.mkdir()
+    path.write_text(f"agency:\n  id: {agency_id}\n  name: 某局\nyear: 2024\n", encoding="utf-8")
+    if folder == agency_id:
+        check_agency_folder(path, folder)
+    else:
+        with pytest.raises(ParamsError, match=re.escape(f"agency.id is {agency_id!r}")):
+            check_agency_folder(path, folder)

@@ -18,7 +18,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from ..errors import OutputsBusy
+from ..errors import OutputsBusy, ParamsError
+from ..model.params import check_agency_folder
 from ..render.safety import describe_os_error, output_lock
 from .discover import AgencyYear
 from .freshness import InputsKey, out_dir, remove_stamp, stale_reason, write_stamp
@@ -190,9 +191,14 @@ def run_work(
     extra: dict[str, Any] = {}
     if task.cell_timeout is not None:
         extra["cell_timeout"] = task.cell_timeout
+    source = params if params is not None else str(task.item.params)
+    try:
+        check_agency_folder(source, task.item.agency_id)
+    except ParamsError as err:
+        return Rendered("invalid", str(err), None, [])
     try:
         result = work(
-            params if params is not None else str(task.item.params),
+            source,
             out_root if out_root is not None else task.out_root,
             strict=task.strict,
             notebooks_dir=notebooks_dir if notebooks_dir is not None else task.notebooks_dir,

@@ -109,13 +109,40 @@ def _check_location(path: Path, report: Report) -> None:
             value=report.year,
             fix=f"rename the file to {report.year}.yaml or correct the year",
         )
-    if path.parent.parent.name == "params" and path.parent.name != report.agency.id:
+    if path.parent.parent.name == "params":
+        _check_folder(path, path.parent.name, report.agency.id)
+
+
+def check_agency_folder(path: str | Path, folder_id: str) -> None:
+    """Refuse a params file of a batch layout (``<params-dir>/<agency-id>/<year>.yaml``) whose
+    ``agency.id`` is not ``folder_id``, the name of its folder: its outputs would go to the
+    other agency's folder (``<out>/<year>/<agency.id>/``) and overwrite that agency's report.
+
+    Only ``agency.id`` is read; a file that cannot be read or names no id passes here (its
+    render reports it). Raises :class:`~reportkit.errors.ParamsError` naming both ids and
+    the fix.
+    """
+    p = Path(path)
+    try:
+        data = read_yaml(p)
+    except ParamsError:
+        return
+    agency = data.get("agency") if isinstance(data, dict) else None
+    agency_id = agency.get("id") if isinstance(agency, dict) else None
+    if isinstance(agency_id, str):
+        _check_folder(p, folder_id, agency_id)
+
+
+def _check_folder(path: Path, folder_id: str, agency_id: str) -> None:
+    if folder_id != agency_id:
         raise ParamsError(
             str(path),
-            f"the folder is {path.parent.name}/ but agency.id is {report.agency.id!r}",
+            f"the folder is {folder_id}/ but agency.id is {agency_id!r}: its report would "
+            f"overwrite {agency_id}'s",
             field="agency.id",
-            value=report.agency.id,
-            fix=f"move the file to params/{report.agency.id}/ or correct agency.id",
+            value=agency_id,
+            fix=f"move the file to {path.parent.parent / agency_id}/ or correct agency.id "
+            f"to {folder_id!r}",
         )
 
 
