@@ -218,3 +218,26 @@ def _memo_values(stamp_text: str) -> list[str]:
     import json
 
     return list(json.loads(stamp_text)["memo"].values())
+
+
+def test_a_ledger_edit_rewrites_exactly_the_comparisons_it_changes(tmp_path: Path) -> None:
+    params, out = tmp_path / "params", tmp_path / "outputs"
+    folder = ledger_agency(params)
+
+    def written() -> set[int]:
+        result = run_batch(params, out, jobs=1, work=FakeWork(), write_index=False)
+        assert not result.failed_comparisons
+        return {c.year for c in result.comparisons if c.status == "written"}
+
+    assert written() == {2023, 2024}  # 2022 has no previous year
+    assert written() == set()
+    page = out / "2024" / "ledger-bureau" / "compare.html"
+    before = page.read_text(encoding="utf-8")
+    # a 2024 outcome changes 2024's table: its comparison with 2023, not 2023's with 2022
+    _edit(folder / "requests.csv", "L18,2024-08-08,自然人", "L18,2024-08-08,商业企业")
+    assert written() == {2024}
+    assert page.read_text(encoding="utf-8") != before
+    # a 2023 outcome changes both pages that show 2023
+    _edit(folder / "requests.csv", "L10,2023-11-02,其他,", "L10,2023-11-02,自然人,")
+    assert written() == {2023, 2024}
+    assert written() == set()

@@ -6,8 +6,9 @@ comparison reads this year's and last year's params (and the year before last, w
 findings the page shows for last year) and runs the code and templates of ``model``,
 ``checks``, ``render`` and ``compare``; it does not read the rendered report. So:
 
-- a no-change rerun rewrites nothing; a changed year (this, last, or the one before) rewrites
-  the page, and so does a change of that code or of the reportkit version;
+- a no-change rerun rewrites nothing; a changed year (this, last, or the one before, its
+  params file or what it takes from a ledger) rewrites the page, and so does a change of that
+  code or of the reportkit version;
 - a comparison is written even when the report's render failed (in a notebook, say), and a
   render of the report alone (``reportkit run``) does not rewrite it;
 - when a page cannot be made (a params file became invalid), the last good page and its stamp
@@ -32,7 +33,7 @@ from .. import __version__
 from ..errors import ReportkitError
 from ..render.manifest import sha256_file
 from .discover import AgencyYear
-from .freshness import ABSENT, PACKAGE_DIR, out_dir
+from .freshness import ABSENT, PACKAGE_DIR, out_dir, read_stamp
 
 COMPARE_NAME = "compare.html"
 COMPARE_STAMP = ".compare-key"
@@ -96,12 +97,22 @@ def code_part() -> str:
     return digest.hexdigest()
 
 
-def compare_parts(item: AgencyYear, code: str) -> dict[str, str]:
-    """The parts of one agency-year's comparison key: the three params files and the code."""
+def compare_parts(item: AgencyYear, code: str, directory: Path) -> dict[str, str]:
+    """The parts of one agency-year's comparison key: the three params files, what those years
+    take from their ledgers, and the code.
+
+    The ledgers' part is the one the render's stamp in ``directory`` holds (the render ran
+    first and read them; reading them again here would cost a no-change rerun ~0.5 s an
+    agency): a ledger edit that changes this year's or an earlier year's tables re-renders the
+    report and so rewrites its comparison. Without a stamp (the render failed) the part is
+    empty, and the page is written again once the render succeeds.
+    """
+    stamp = read_stamp(directory)
     return {
         "params": _file_part(item.params),
         "previous": _file_part(item.previous_params()),
         "year_before_previous": _file_part(item.params.with_name(f"{item.year - 2}.yaml")),
+        "ledgers": stamp.parts.get("ledgers", "") if stamp is not None else "",
         "code": code,
     }
 
@@ -144,7 +155,7 @@ def write_comparison(
     """Write (or keep) one agency-year's comparison page. Never raises for a bad agency-year."""
     directory = out_dir(out_root, item)
     page = directory / COMPARE_NAME
-    parts = compare_parts(item, code)
+    parts = compare_parts(item, code, directory)
     key = _key(parts)
     record = read_record(directory)
     if not force and record is not None and record.key == key and _page_ok(page):
