@@ -307,3 +307,18 @@ def test_sort_and_filter_work_in_a_browser(built: tuple[Path, Path], tmp_path: P
     assert by_status == "显示 1 / 5 个机关"
     # 本年新收申请 descending (second click); agencies without figures last
     assert order.split(",") == ["c-commission", "b-office", "a-bureau", "e-unrun", "d-invalid"]
+
+
+def test_an_unusable_params_file_is_not_shown_as_passing_the_rules(
+    built: tuple[Path, Path],
+) -> None:
+    _, out = built
+    html = (out / "2024" / "index.html").read_text(encoding="utf-8")
+    rows = {
+        m.group(1): m.group(0)
+        for m in re.finditer(
+            r'<tr data-status="[^"]*"[^>]*data-search="([\w-]+)[^"]*">.*?</tr>', html
+        )
+    }
+    assert "未检查" in rows["d-invalid"] and "通过" not in rows["d-invalid"]
+    assert "通过" in rows["a-bureau"] and "未检查" not in rows["a-bureau"]

@@ -160,8 +160,9 @@ def _row(row: AgencyRow, year_dir: Path) -> dict[str, Any]:
         "status_label": STATUS_LABELS.get(status, status),
         "message": row.message if status != "rendered" else "",
         "errors": row.errors,
-        "findings_order": row.errors * 1000 + row.warnings,
+        "findings_order": row.errors * 1000 + row.warnings if row.report is not None else -1,
         "findings": _findings(row.findings),
+        "checked": row.report is not None,  # an unusable params file was not checked
         "figures": [
             {"sort": _sort_value(row.figures.get(k)), "text": _fmt(k, row.figures.get(k))}
             for k, _ in TABLE_FIGURES
