@@ -517,3 +517,24 @@ def test_a_params_file_is_refused_exactly_when_its_folder_names_another_agency(
     else:
         with pytest.raises(ParamsError, match=re.escape(f"agency.id is {agency_id!r}")):
             check_agency_folder(path, folder)
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["-j", "0"], "argument -j/--jobs: 0 is less than 1: give 1 or more"),
+        (["-j", "-1"], "argument -j/--jobs: -1 is less than 1"),
+        (["-j", "two"], "argument -j/--jobs: 'two' is not a whole number"),
+        (["--lock-wait", "-1"], "argument --lock-wait: -1 is not a number of seconds ≥ 0"),
+        (["--lock-wait", "inf"], "argument --lock-wait: inf is not a number of seconds ≥ 0"),
+        (["--lock-wait", "nan"], "argument --lock-wait: nan is not a number of seconds ≥ 0"),
+    ],
+)
+def test_bad_counts_and_seconds_are_refused_before_anything_runs(
+    params: Path, out: Path, capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["batch", "--params", str(params), "--out", str(out), *argv])
+    assert stop.value.code == 2
+    assert said in capsys.readouterr().err
+    assert not out.exists()

@@ -346,9 +346,13 @@ def test_cli_bad_input_is_one_line_and_keeps_the_old_page(
     assert target.read_text(encoding="utf-8") == "earlier page"
     code, _, err = run_cli(capsys, "compare", str(old), str(old), "-o", str(tmp_path))
     assert code == 2 and err.startswith(f"Error: {tmp_path}: is a folder")
-    missing = tmp_path / "nowhere" / "x.html"
+    missing = tmp_path / "nowhere" / "新 {x}" / "x.html"  # made, as run --out makes its folder
     code, _, err = run_cli(capsys, "compare", str(old), str(old), "-o", str(missing))
-    assert code == 2 and "does not exist — create it first" in err
+    assert code == 0 and missing.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    blocked = tmp_path / "cmp.html" / "x.html"  # a file where the folder would be
+    code, _, err = run_cli(capsys, "compare", str(old), str(old), "-o", str(blocked))
+    assert code == 2 and err.startswith(f"Error: {blocked}: cannot create the folder")
+    assert target.read_text(encoding="utf-8") == "earlier page"
     code, _, err = run_cli(capsys, "compare", str(old), str(tmp_path / "none.yaml"))
     assert code == 2 and err.startswith("Error: ") and "none.yaml" in err
 

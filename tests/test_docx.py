@@ -402,7 +402,8 @@ def test_template_named_in_params_is_used_and_checked(tmp_path: Path) -> None:
         load_inputs(params)
     message = str(err.value)
     assert message.startswith(f"{params}: docx_template: ")
-    assert "letterhead.docx does not exist" in message and " — " in message
+    assert "letterhead.docx does not exist" in message
+    assert message.endswith("(relative to the params file's folder)")
     params.write_text(text + "docx_template: letterhead.doc\n", encoding="utf-8")
     with pytest.raises(ParamsError, match=r"not a Word file \(\.docx or \.dotx\).*saved as \.docx"):
         load_inputs(params)

@@ -122,6 +122,7 @@ def test_the_option_names_a_missing_file(
     )
     err = capsys.readouterr().err.strip()
     assert err.startswith("Error: --docx-template: ") and "nope.docx does not exist" in err
+    assert err.endswith("(relative to the current folder)")  # where a relative option is read
     assert main(["batch", "--params", str(params.parents[1]), "--docx-template", str(missing)]) == 2
     assert "Error: --docx-template: " in capsys.readouterr().err
 

@@ -86,6 +86,30 @@ def _show_warning(
 _PYTHON_SHOWWARNING = warnings.showwarning
 
 
+def at_least_one(text: str) -> int:
+    """An argparse ``type``: a whole number ≥ 1 (``-j``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a whole number: give 1 or more"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is less than 1: give 1 or more")
+    return value
+
+
+def seconds(text: str) -> float:
+    """An argparse ``type``: a finite number of seconds ≥ 0 (``--lock-wait``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} is not a number of seconds ≥ 0")
+    return value
+
+
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 

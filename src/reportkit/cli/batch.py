@@ -15,7 +15,7 @@ from ..batch.comparisons import counts_line
 from ..batch.progress import progress_for
 from ..batch.units import LOCK_WAIT
 from ..render.safety import quiet_abandoned_work
-from . import EXIT_INTERRUPTED, EXIT_TERMINATED, command
+from . import EXIT_INTERRUPTED, EXIT_TERMINATED, at_least_one, command, seconds
 from .run import add_cell_timeout
 
 
@@ -30,7 +30,7 @@ def _setup_batch(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument(
         "-j",
         "--jobs",
-        type=int,
+        type=at_least_one,
         help="worker processes (default: number of cores); with --scheduler, the most "
         "agency-years in flight (default: the cluster's worker threads)",
     )
@@ -55,7 +55,7 @@ def _setup_batch(sub: argparse._SubParsersAction[Any]) -> None:
     add_cell_timeout(p)
     p.add_argument(
         "--lock-wait",
-        type=float,
+        type=seconds,
         default=LOCK_WAIT,
         metavar="SECONDS",
         help="how long to wait for an agency-year that another reportkit process is rendering "

@@ -342,16 +342,22 @@ def summary_lines(comparison: Comparison) -> list[str]:
 
 def write_comparison_html(comparison: Comparison, path: str | Path) -> Path:
     """Write the page to ``path`` atomically (aside, then renamed): a failure leaves an
-    existing file as it was. Raises :class:`~reportkit.errors.UsageError` when ``path`` cannot
-    be written (a folder, a missing folder, no permission)."""
+    existing file as it was; missing folders are made. Raises
+    :class:`~reportkit.errors.UsageError` when ``path`` cannot be written (a folder, a file in
+    the way of a folder, no permission)."""
     target = Path(path)
     if target.is_dir():
         raise UsageError(
             f"{target}: is a folder — give the file to write, e.g. {target / 'compare.html'}"
         )
-    if not target.parent.is_dir():
-        raise UsageError(f"{target}: the folder {target.parent}/ does not exist — create it first")
     text = comparison_html(comparison)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)  # as run --out does
+    except OSError as err:
+        raise UsageError(
+            f"{target}: cannot create the folder {target.parent}/ ({err.strerror or err}) — "
+            "give -o a file in a folder you can write"
+        ) from err
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(text, encoding="utf-8")

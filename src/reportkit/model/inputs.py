@@ -59,7 +59,11 @@ def check_docx_template(path: Path, source: str, field: str | None = "docx_templ
     Whether the file really is a Word document is checked when it is opened
     (:func:`reportkit.render.docx_layout.open_template`).
     """
-    fix = "give the path of the office's .docx or .dotx (relative to the params file)"
+    fix = "give the path of the office's .docx or .dotx" + (
+        " (relative to the params file's folder)"
+        if field is not None
+        else " (relative to the current folder)"
+    )
     if path.suffix.lower() not in DOCX_TEMPLATE_SUFFIXES:
         raise ParamsError(
             source,
