@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reportkit.cli import main
 from reportkit.errors import ParamsError
@@ -226,3 +228,67 @@ def _write_tmp(text: str) -> Path:
     path = folder / "2024.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# ---------------------------------------------------------------- every problem of a file at once
+
+_KEYS = st.lists(
+    st.from_regex(r"zz[a-z]{3,8}", fullmatch=True), min_size=1, max_size=6, unique=True
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(keys=_KEYS)
+def test_check_names_every_problem_of_a_file_one_line_each(keys: list[str]) -> None:
+    import io
+    import json
+    import tempfile
+    from contextlib import redirect_stderr, redirect_stdout
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "2024.yaml"
+        path.write_text(SEED + "".join(f"{k}: 1\n" for k in keys), encoding="utf-8")
+        err, out = io.StringIO(), io.StringIO()
+        with redirect_stderr(err), redirect_stdout(out):
+            assert main(["check", str(path)]) == 2
+            assert main(["check", "--json", str(path)]) == 2
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 2 * len(keys)  # each command: one line per unknown key
+    for key in keys:
+        assert sum(f"{path}: {key}: unknown key {key!r}" in line for line in lines) == 2
+    data = json.loads(out.getvalue())
+    assert len(data["errors"]) == len(keys)
+    more = len(keys) - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})"
+    assert data["error"].endswith(suffix) == bool(more), data["error"]
+
+
+def test_a_typo_is_one_problem_not_also_its_missing_key() -> None:
+    text = SEED.replace("  carried_over:", "  carried_ovr:", 1).replace(
+        "\nyear:", "\nyera: 1\nyear:", 1
+    )
+    with pytest.raises(ParamsError) as caught:
+        load_report_text(text)
+    lines = caught.value.lines()
+    assert len(lines) == 2, lines
+    assert "unknown key 'carried_ovr' — did you mean 'carried_over'?" in "\n".join(lines)
+    assert "unknown key 'yera'" in "\n".join(lines)
+    assert not any("is missing" in line for line in lines)
+
+
+def test_a_typo_is_matched_with_the_keys_not_yet_given() -> None:
+    """``carried_foward`` beside a present ``carried_forward`` meant the absent one."""
+    text = SEED.replace("  carried_over:", "  carried_foward:", 1)
+    with pytest.raises(ParamsError) as caught:
+        load_report_text(text)
+    assert caught.value.fix == "did you mean 'carried_over'?"
+    assert caught.value.more == []
+
+
+def load_report_text(text: str) -> object:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "2024.yaml"
+        path.write_text(text, encoding="utf-8")
+        return load_report(path)

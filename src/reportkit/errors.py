@@ -27,8 +27,9 @@ class ReportkitError(Exception):
         return (_rebuild, (type(self), self.__dict__.copy()))
 
     def _render_traceback_(self) -> list[str]:
-        """IPython shows this instead of a traceback: in a notebook, one line, as on the CLI."""
-        return [f"Error: {self.message}"]
+        """IPython shows this instead of a traceback: in a notebook, one line per problem, as
+        on the CLI."""
+        return [f"Error: {line}" for line in self.lines()]
 
 
 def _rebuild(cls: type[ReportkitError], state: dict[str, Any]) -> ReportkitError:
@@ -58,9 +59,18 @@ class ParamsError(ReportkitError, ValueError):
         self.field = field
         self.value = value
         self.fix = fix
+        self.more: list[str] = []  # the file's other problems, one line each
         where = f"{path}: {field}: " if field else f"{path}: "
         tail = f" — {fix}" if fix else ""
         super().__init__(f"{where}{message}{tail}")
+
+    def __str__(self) -> str:
+        n = len(self.more)
+        return f"{self.message} (and {n} more problem{'s' if n > 1 else ''})" if n else self.message
+
+    def lines(self) -> list[str]:
+        """This problem and the file's others, one line each (``check`` prints them all)."""
+        return [self.message, *self.more]
 
 
 class ParamsFileError(ParamsError, OSError):

@@ -119,6 +119,18 @@ _FIXES: dict[str, str] = {
 }
 
 
+def _keys_at(data: Any, loc: tuple[int | str, ...]) -> set[str]:
+    """The keys the params data has at ``loc`` (none when it is not a mapping there)."""
+    for part in loc:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return set()
+    return {str(k) for k in data} if isinstance(data, dict) else set()
+
+
 def _message_for(errors: list[dict[str, Any]], path: str, data: Any) -> ParamsError:
     """Turn the errors of one location into one ParamsError."""
     err = errors[0]
@@ -136,7 +148,8 @@ def _message_for(errors: list[dict[str, Any]], path: str, data: Any) -> ParamsEr
     if "extra_forbidden" in kinds:
         key = str(loc[-1]) if loc else "?"
         choices = valid_keys_at(loc[:-1])
-        near = difflib.get_close_matches(key, choices, n=1, cutoff=0.5)
+        unused = [c for c in choices if c not in _keys_at(data, loc[:-1])]  # a typo stands for one
+        near = difflib.get_close_matches(key, unused, n=1, cutoff=0.5)
         hint = f"did you mean {near[0]!r}?" if near else f"valid keys: {', '.join(choices)}"
         return ParamsError(path, f"unknown key {key!r}", field=field, value=key, fix=hint)
     if "missing" in kinds:
@@ -344,6 +357,17 @@ def translate(error: ValidationError, path: str, data: Any) -> ParamsError:
         next(iter(groups)),
     )
     result = _message_for(groups[first_loc], path, data)
-    if len(groups) > 1:
-        result.message += f" (and {len(groups) - 1} more problem{'s' if len(groups) > 2 else ''})"
+    others = [_message_for(errs, path, data) for loc, errs in groups.items() if loc != first_loc]
+    # the key a typo stands for is reported missing too: its "did you mean" says it already
+    meant = {e.fix for e in [result, *others] if e.value is not None}
+    others = [e for e in others if not _missing_meant(e, meant)]
+    result.more = [str(e) for e in others]
     return result
+
+
+def _missing_meant(error: ParamsError, hints: set[str | None]) -> bool:
+    """Whether ``error`` is a missing key that some unknown key's hint suggests."""
+    if error.value is not None or " is missing — " not in error.message:
+        return False
+    key = (error.field or "").split(" ", 1)[0].rsplit(".", 1)[-1]
+    return f"did you mean {key!r}?" in hints

@@ -137,8 +137,9 @@ def render_agency_year(
         inputs, template = clock.time("validate", lambda: _validated(params, docx_template))
     except ReportkitError as err:
         agency_id, year = _guess_identity(params)
+        message = "\n".join(err.lines())  # every problem of the file, one line each
         return RenderResult(
-            agency_id, year, str(params), "", "invalid", str(err), None, [], clock.total()
+            agency_id, year, str(params), "", "invalid", message, None, [], clock.total()
         )
 
     report = inputs.report
