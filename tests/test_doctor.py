@@ -300,8 +300,10 @@ def _rendering_fake(params_path: str, out_root: str = "outputs", **kwargs: Any) 
 
 
 def test_no_warning_when_nothing_renders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    (tmp_path / "params" / "a-one").mkdir(parents=True)
-    (tmp_path / "params" / "a-one" / "2024.yaml").write_text(SEED_PARAMS.read_text("utf-8"))
+    (tmp_path / "params" / "xigong-education").mkdir(parents=True)  # the seed's agency.id
+    (tmp_path / "params" / "xigong-education" / "2024.yaml").write_text(
+        SEED_PARAMS.read_text("utf-8")
+    )
     args = (tmp_path / "params", tmp_path / "out")
     first = run_batch(*args, jobs=1, work=_rendering_fake, write_index=False, write_compare=False)
     assert len(first.rendered) == 1

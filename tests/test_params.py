@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -292,3 +293,50 @@ def load_report_text(text: str) -> object:
         path = Path(tmp) / "2024.yaml"
         path.write_text(text, encoding="utf-8")
         return load_report(path)
+
+
+# ---------------------------------------------------------------- full-width input (全角)
+
+_FULL = str.maketrans("0123456789,[]", "０１２３４５６７８９，［］")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cells=st.lists(st.integers(0, 99999), min_size=7, max_size=7),
+    digits=st.booleans(),
+    comma=st.sampled_from([",", "，", "、"]),
+    brackets=st.booleans(),
+)
+def test_a_row_typed_in_full_width_is_named_with_the_row_meant(
+    cells: list[int], digits: bool, comma: str, brackets: bool
+) -> None:
+    row = comma.join(str(c).translate(_FULL) if digits else str(c) for c in cells)
+    row = f"［{row}］" if brackets else f"[{row}]"
+    text = SEED.replace("  carried_over: [0, 0, 0, 0, 0, 0, 0]", f"  carried_over: {row}", 1)
+    assert text != SEED
+    meant = "[" + ", ".join(str(c) for c in cells) + "]"
+    if not (digits or brackets or comma != ","):
+        assert load_report_text(text) is not None  # all half-width: read as written
+        return
+    with pytest.raises(ParamsError) as caught:
+        load_report_text(text)
+    line = str(caught.value)
+    assert "requests.carried_over" in line and "full-width" in line, line
+    if not digits or comma != ",":  # a row YAML could not read as numbers: shown as meant
+        assert caught.value.fix == f"write {meant} (half-width, 半角)", line
+
+
+@settings(max_examples=40, deadline=None)
+@given(index=st.integers(0, 10_000))
+def test_a_full_width_colon_after_any_key_names_its_line(index: int) -> None:
+    lines = SEED.splitlines()
+    keyed = [i for i, line in enumerate(lines) if re.match(r"^\s*[a-z_]+: \S", line)]
+    i = keyed[index % len(keyed)]
+    key = lines[i].split(":", 1)[0].strip()
+    lines[i] = lines[i].replace(":", "：", 1)
+    with pytest.raises(ParamsError) as caught:
+        load_report_text("\n".join(lines) + "\n")
+    message = str(caught.value)
+    assert "full-width colon" in message, message
+    # YAML stops at the line, or reads it as text where the key's mapping was meant
+    assert caught.value.field == f"line {i + 1}" or f"after {key!r}" in message, message

@@ -10,6 +10,7 @@ import difflib
 import re
 import types
 import typing
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -119,6 +120,37 @@ _FIXES: dict[str, str] = {
 }
 
 
+def _full_width(value: Any) -> list[str]:
+    """The full-width forms of ASCII characters (digits, ，：［］－．) and the 顿号 、 in a
+    text value or in the texts of a row — what a Chinese input method types in full-width
+    mode, where a number or a row of numbers was meant."""
+    texts = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    meant = (
+        unicodedata.normalize("NFKC", str(t)).replace("、", ",") for t in texts if t is not None
+    )
+    if not texts or not all(re.fullmatch(r"[\s\d.,+\-\[\]]*\d[\s\d.,+\-\[\]]*", m) for m in meant):
+        return []  # only where numbers were meant: a text may use full-width punctuation
+    found = {
+        c
+        for text in texts
+        if isinstance(text, str)
+        for c in text
+        if c == "、"
+        or (unicodedata.east_asian_width(c) == "F" and unicodedata.normalize("NFKC", c).isascii())
+    }
+    return sorted(found)
+
+
+def _half_width(value: Any) -> str:
+    """``value`` as it was meant: a row ``[n, n, …]`` when it holds separated numbers."""
+    texts = [value] if isinstance(value, str) else [str(v) for v in value]
+    plain = ",".join(unicodedata.normalize("NFKC", t).replace("、", ",") for t in texts).strip()
+    parts = [p.strip() for p in plain.strip("[]").split(",")]
+    if isinstance(value, list) or len(parts) > 1:
+        return "[" + ", ".join(parts) + "]"
+    return plain
+
+
 def _keys_at(data: Any, loc: tuple[int | str, ...]) -> set[str]:
     """The keys the params data has at ``loc`` (none when it is not a mapping there)."""
     for part in loc:
@@ -164,6 +196,25 @@ def _message_for(errors: list[dict[str, Any]], path: str, data: Any) -> ParamsEr
             )
             fix = f"type the table, or compute it from the office's records with {ref} (`reportkit ledger template` writes one)"
         return ParamsError(path, f"{what} is missing", field=field, fix=fix)
+    keyed = re.match(r"\s*([A-Za-z_][\w-]*)\s*：", value) if isinstance(value, str) else None
+    if keyed:  # `text： |` read as text where a mapping was meant
+        return ParamsError(
+            path,
+            f"{_describe(value)} has a full-width colon after {keyed.group(1)!r}",
+            field=field,
+            value=value,
+            fix=f"write {keyed.group(1)}: with a half-width colon (半角)",
+        )
+    full_width = _full_width(value)
+    if full_width:
+        return ParamsError(
+            path,
+            f"{value if isinstance(value, list) else _describe(value)} is written with "
+            f"full-width characters ({' '.join(full_width)})",
+            field=field,
+            value=value,
+            fix=f"write {_half_width(value)} (half-width, 半角)",
+        )
     if isinstance(value, OddNumber) and not any(k.startswith("string_") for k in kinds):
         return ParamsError(
             path, f"{_describe(value)} {value.problem}", field=field, value=value, fix=value.fix

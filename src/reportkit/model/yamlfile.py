@@ -10,6 +10,8 @@ rows in flow style, narrative as literal blocks, decimals exact.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -75,6 +77,23 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _construct_number)
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
+_FULL_WIDTH_SYNTAX = (
+    (re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*\s*(：)"), "colon"),  # licensing： 40
+    (re.compile(r"^\s*(?:-\s+)?[A-Za-z_][\w-]*:\s*(［)"), "bracket"),  # row: ［1, 2］
+    (re.compile(r"^[^#'\"]*\[[^\]#'\"]*(［|］)"), "bracket"),
+)
+
+
+def _full_width_syntax(text: str) -> tuple[int, str, str] | None:
+    """The first line whose YAML syntax is written with a full-width character (a colon after
+    a key, a bracket of a row): ``(line number, what, the line's text)``, or None."""
+    for number, line in enumerate(text.splitlines(), 1):
+        for pattern, what in _FULL_WIDTH_SYNTAX:
+            if pattern.search(line):
+                return number, what, line.strip()
+    return None
+
+
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file safely, turning every failure into a :class:`ParamsError`."""
     shown = str(path)
@@ -131,6 +150,16 @@ def read_yaml(path: Path) -> Any:
         mark = err.problem_mark or err.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
         problem = err.problem or err.context or "syntax error"
+        full_width = _full_width_syntax(text)
+        if full_width is not None and (mark is None or full_width[0] <= mark.line + 1):
+            line, what, written = full_width
+            raise ParamsError(
+                shown,
+                f"YAML syntax error: a full-width {what} in {written!r} (YAML needs a half-width "
+                f"one; it noticed at {where})",
+                field=f"line {line}",
+                fix=f"write {unicodedata.normalize('NFKC', written)!r} (half-width, 半角)",
+            ) from None
         raise ParamsError(
             shown,
             f"YAML syntax error: {problem}",
