@@ -342,8 +342,8 @@ def test_cli_bad_input_is_one_line_and_keeps_the_old_page(
     old = PARAMS / "qinghe-hrss" / "2023.yaml"
     code, out, err = run_cli(capsys, "compare", str(old), str(bad), "-o", str(target))
     assert code == 2 and out == ""
-    # one line per problem of the file (its five missing sections)
-    assert err.count("\n") == 5 and all(
+    # one line per problem of the file (its six missing sections)
+    assert err.count("\n") == 6 and all(
         line.startswith(f"Error: {bad}: ") for line in err.splitlines()
     )
     assert target.read_text(encoding="utf-8") == "earlier page"
