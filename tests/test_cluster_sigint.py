@@ -88,9 +88,7 @@ def test_ctrl_c_to_the_process_group_of_a_local_cluster_batch(tmp_path: Path) ->
     assert "distributed." not in both, both  # no log line of Dask's own
     last = stderr.splitlines()[-1]
     done = published(out)
-    assert last.startswith(f"Interrupted: {len(done)} rendered, {6 - len(done)} not finished"), (
-        both
-    )
+    assert last.startswith(f"Interrupted: {len(done)} rendered, {6 - len(done)} not finished"), both
     assert [line for line in stderr.splitlines() if line.startswith("Interrupted")] == [last]
     _, alive = psutil.wait_procs(session_processes(proc.pid), timeout=20)
     assert alive == [], [p.cmdline() for p in alive]
