@@ -52,6 +52,45 @@ def assert_nothing_half_written(out: Path) -> None:
             assert not names & {"report.html", "report.pdf", "manifest.json", "sections"}, names
 
 
+def worker_processes(batch: int) -> list[Any]:
+    """The local cluster's worker processes (``multiprocessing`` spawned) of the batch ``batch``."""
+    try:
+        children = psutil.Process(batch).children(recursive=True)
+    except psutil.Error:
+        return []
+    return [p for p in children if "multiprocessing" in " ".join(p.cmdline())]
+
+
+def test_ctrl_c_while_the_local_cluster_starts(tmp_path: Path) -> None:
+    """Ctrl-C as soon as the first worker process exists (it is still importing): one line."""
+    params = make_params(tmp_path, AGENCIES, years=(2024,))
+    argv = [sys.executable, "-m", "reportkit", "batch", "--params", str(params)]
+    proc = subprocess.Popen(
+        [*argv, "--out", str(tmp_path / "out"), "--scheduler", "local:2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not worker_processes(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert worker_processes(proc.pid), "no worker process started"
+        os.killpg(proc.pid, signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    both = stdout + stderr
+    assert proc.returncode == 130, both
+    assert "Traceback" not in both and "distributed." not in both, both
+    assert stderr.splitlines()[-1].startswith("Interrupted"), both
+    _, alive = psutil.wait_procs(session_processes(proc.pid), timeout=20)
+    assert alive == [], [p.cmdline() for p in alive]
+
+
 def test_ctrl_c_to_the_process_group_of_a_local_cluster_batch(tmp_path: Path) -> None:
     params = make_params(tmp_path, AGENCIES)  # 3 agencies × 2023–2024: 6 agency-years
     notebooks = _notebooks(tmp_path / "notebooks")

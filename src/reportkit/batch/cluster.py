@@ -47,6 +47,7 @@ import warnings
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,6 +106,7 @@ RETRIES = 1  # times a task that raised (not a failed render) is tried again
 PARAMS_SUFFIXES = frozenset({".yaml", ".yml"})
 LOCK_POLL = 0.5  # seconds between tries of a folder another process is rendering
 PLUGIN_NAME = "reportkit-warm-kernels"
+CLOSING = frozenset({"closing", "closing_gracefully", "closed", "failed"})  # a worker's status
 Note = Callable[[str], None]
 
 
@@ -142,7 +144,7 @@ class WarmKernels(WorkerPlugin):
 
     async def teardown(self, worker: Worker) -> None:
         """Shut the kernels down when the worker closes (or the plugin is removed)."""
-        if worker.status.name.startswith("closing"):
+        if worker.status.name in CLOSING:
             # a render still running loses its kernel; its result goes nowhere, so papermill's
             # "Kernel died while waiting for execute reply." is no news for anyone
             logging.getLogger("papermill").setLevel(logging.CRITICAL + 1)
@@ -153,10 +155,18 @@ class WarmKernels(WorkerPlugin):
 def quiet_worker(*args: Any, **kwargs: Any) -> Any:
     """A ``distributed.Worker``, made in a local cluster's worker process, which from then on
     ignores SIGINT (Ctrl-C is this process's business; started with it blocked, see
-    :func:`_sigint_blocked`). The kernels it starts inherit that, as the local pool's do."""
+    :func:`_sigint_blocked`) and logs nothing once it is closing (the scheduler gone first, a
+    heartbeat lost). The kernels and tools it starts inherit SIGINT ignored, as the local pool's."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    return distributed.Worker(*args, **kwargs)
+    worker = distributed.Worker(*args, **kwargs)
+
+    def running(record: logging.LogRecord) -> bool:
+        return worker.status.name not in CLOSING
+
+    for handler in logging.getLogger("distributed").handlers:
+        handler.addFilter(running)
+    return worker
 
 
 class QuietNanny(distributed.Nanny):
@@ -172,7 +182,9 @@ def _sigint_blocked() -> Iterator[None]:
     """SIGINT blocked in this thread, and in the threads and processes started meanwhile (a
     ``LocalCluster``'s event loop thread, which starts — and restarts — its worker processes):
     they are born with Ctrl-C held until :func:`quiet_worker` ignores it. Here it is delivered
-    on leaving the block."""
+    on leaving the block. multiprocessing's resource tracker is started first: starting it
+    unblocks SIGINT in the thread that does."""
+    resource_tracker.ensure_running()
     old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
