@@ -1,17 +1,25 @@
 """The ``--scheduler`` argument: ``local[:N]``, or the address of a Dask scheduler, and whether
 anything listens there — answered without importing Dask (1–3 s), so that an address where
-nothing listens is one error line within a second or two of the command starting.
+nothing listens is one error line within a second or two of the command starting; whether what
+answers is a Dask scheduler (:func:`probe`, which imports ``distributed.comm`` only then); and
+where its dashboard is (:func:`dashboard_line`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import importlib
+import importlib.util
 import os
 import re
 import socket
+import warnings
+from typing import Any
 
 from ..errors import UsageError
 
 LOCAL = "local"
+PROBE_TIMEOUT = 3.0  # seconds for an address to answer as a Dask scheduler
 REACH_TIMEOUT = 3.0  # seconds for a TCP connection to the scheduler's port
 _ADDRESS = re.compile(
     r"^(?:(?P<scheme>[a-z][a-z0-9+.-]*)://)?(?P<host>\[[^\]]*\]|[^:/]*):(?P<port>\d+)/?$"
@@ -82,3 +90,60 @@ def check_reachable(address: str, timeout: float = REACH_TIMEOUT) -> None:
         raise SchedulerError(
             address, f"cannot reach the Dask scheduler at {address} ({detail}); " + fix(address)
         ) from None
+
+
+def one_line(err: BaseException) -> str:
+    """``Type: message`` of ``err`` on one line."""
+    text = " ".join(str(err).split())
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def probe(address: str, timeout: float = PROBE_TIMEOUT) -> dict[str, Any]:
+    """The scheduler's identity (``type``, ``workers``, ``services`` …), asked directly.
+
+    Raises :class:`SchedulerError` within about ``timeout`` seconds when nothing answers at
+    ``address`` as a Dask scheduler: refused, unknown host, silence, another service, or a
+    worker's address.
+    """
+    comm_module: Any = importlib.import_module("distributed.comm")
+    connect = comm_module.connect
+    check_reachable(address, timeout)
+
+    async def ask() -> Any:
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            answer = asyncio.run(asyncio.wait_for(ask(), timeout))
+    except Exception as err:  # anything at all: the address does not speak Dask
+        raise SchedulerError(
+            address,
+            f"cannot talk to a Dask scheduler at {address} ({one_line(err)}); " + fix(address),
+        ) from None
+    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
+        kind = answer.get("type") if isinstance(answer, dict) else type(answer).__name__
+        theirs = answer.get("scheduler") if isinstance(answer, dict) else None
+        hint = f"; its scheduler is {theirs}" if theirs else ""
+        raise SchedulerError(
+            address,
+            f"{address} is a Dask {kind}, not the scheduler{hint}: pass the scheduler's address",
+        )
+    return answer
+
+
+def dashboard_line(link: str | None) -> str:
+    """How to watch the cluster: its dashboard address, or why there is none."""
+    if not link:
+        return "Dask dashboard: none (the scheduler serves no dashboard)"
+    if importlib.util.find_spec("bokeh") is None:
+        return (
+            f"Dask dashboard: {link} — its pages need bokeh, which is not installed here "
+            "(pip install 'bokeh>=3.1.0' in this environment, then restart the batch)"
+        )
+    return f"Dask dashboard: {link}"

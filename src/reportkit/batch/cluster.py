@@ -21,7 +21,10 @@ Faults: a worker that dies mid-task (killed, out of memory) has its task run aga
 worker by the scheduler; nothing of the lost attempt reaches this machine's outputs. A task
 whose workers die every time (``KilledWorker``, after the scheduler's ``allowed-failures``) or
 that keeps raising fails that agency-year alone. Ctrl-C cancels the futures still queued or
-running: their outputs are never written here.
+running: their outputs are never written here. A terminal sends Ctrl-C to the whole foreground
+process group: the worker processes of ``local[:N]`` ignore it (:func:`quiet_worker`), as the
+local pool's do, and this process alone stops the batch and closes the cluster, without
+Dask's shutdown log; a remote cluster's workers never see it.
 
 Warm kernels: the :class:`WarmKernels` worker plugin lets each worker thread that runs a render
 keep one kernel (``reportkit.render.execution.enable_worker_session``; Dask runs tasks in a pool of
@@ -34,17 +37,17 @@ This module is imported only with ``--scheduler``: the local path never imports 
 from __future__ import annotations
 
 import asyncio
-import importlib
-import importlib.util
 import logging
 import os
+import signal
 import threading
 import time
 import uuid
 import warnings
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
-from contextlib import ExitStack, suppress
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager, suppress
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +57,15 @@ from distributed import WorkerPlugin, get_worker
 from ..errors import OutputsBusy, ReportkitError
 from ..render.manifest import package_versions
 from ..render.safety import deferred_signals, describe_os_error, output_lock, stopped_by
-from .address import SchedulerError, check_reachable, fix, parse_local
+from .address import (
+    PROBE_TIMEOUT,
+    SchedulerError,
+    dashboard_line,
+    fix,
+    one_line,
+    parse_local,
+    probe,
+)
 from .discover import AgencyYear
 from .freshness import out_dir, remove_stamp, stale_reason
 from .progress import ProgressSink
@@ -89,13 +100,13 @@ if TYPE_CHECKING:
 
     from ..render.execution import KernelSession
 
-PROBE_TIMEOUT = 3.0  # seconds for an address to answer as a Dask scheduler
 WORKER_WAIT = 30.0  # seconds to wait for a first worker to join
 RETRIES = 1  # times a task that raised (not a failed render) is tried again
 # params files (a few KiB, and most are read by two or three agency-years) go with each task
 PARAMS_SUFFIXES = frozenset({".yaml", ".yml"})
 LOCK_POLL = 0.5  # seconds between tries of a folder another process is rendering
 PLUGIN_NAME = "reportkit-warm-kernels"
+CLOSING = frozenset({"closing", "closing_gracefully", "closed", "failed"})  # a worker's status
 Note = Callable[[str], None]
 
 
@@ -133,8 +144,64 @@ class WarmKernels(WorkerPlugin):
 
     async def teardown(self, worker: Worker) -> None:
         """Shut the kernels down when the worker closes (or the plugin is removed)."""
+        if worker.status.name in CLOSING:
+            # a render still running loses its kernel; its result goes nowhere, so papermill's
+            # "Kernel died while waiting for execute reply." is no news for anyone
+            logging.getLogger("papermill").setLevel(logging.CRITICAL + 1)
         # the kernel managers run their own event loops: not on the worker's running one
         await asyncio.to_thread(self.close_sessions)
+
+
+def quiet_worker(*args: Any, **kwargs: Any) -> Any:
+    """A ``distributed.Worker``, made in a local cluster's worker process, which from then on
+    ignores SIGINT (Ctrl-C is this process's business; started with it blocked, see
+    :func:`_sigint_blocked`) and logs nothing once it is closing (the scheduler gone first, a
+    heartbeat lost). The kernels and tools it starts inherit SIGINT ignored, as the local pool's."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    worker = distributed.Worker(*args, **kwargs)
+
+    def running(record: logging.LogRecord) -> bool:
+        return worker.status.name not in CLOSING
+
+    for handler in logging.getLogger("distributed").handlers:
+        handler.addFilter(running)
+    return worker
+
+
+class QuietNanny(distributed.Nanny):
+    """A ``Nanny`` (here, in this process) whose worker process ignores SIGINT."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["worker_class"] = quiet_worker
+        super().__init__(*args, **kwargs)
+
+
+@contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """SIGINT blocked in this thread, and in the threads and processes started meanwhile (a
+    ``LocalCluster``'s event loop thread, which starts — and restarts — its worker processes):
+    they are born with Ctrl-C held until :func:`quiet_worker` ignores it. Here it is delivered
+    on leaving the block. multiprocessing's resource tracker is started first: starting it
+    unblocks SIGINT in the thread that does."""
+    resource_tracker.ensure_running()
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextmanager
+def _dask_logs_off() -> Iterator[None]:
+    """No log records (Dask's shutdown errors, a lost worker's warnings) while the cluster is
+    closed: the batch's summary or its ``Interrupted`` line says what the user needs."""
+    before = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logging.disable(before)
 
 
 def render_on_worker(
@@ -172,50 +239,6 @@ def _client_class() -> Any:
     return client
 
 
-def _one_line(err: BaseException) -> str:
-    text = " ".join(str(err).split())
-    return f"{type(err).__name__}: {text}" if text else type(err).__name__
-
-
-def probe(address: str, timeout: float = PROBE_TIMEOUT) -> dict[str, Any]:
-    """The scheduler's identity (``type``, ``workers``, ``services`` …), asked directly.
-
-    Raises :class:`SchedulerError` within about ``timeout`` seconds when nothing answers at
-    ``address`` as a Dask scheduler: refused, unknown host, silence, another service, or a
-    worker's address.
-    """
-    comm_module: Any = importlib.import_module("distributed.comm")
-    connect = comm_module.connect
-    check_reachable(address, timeout)
-
-    async def ask() -> Any:
-        comm = await connect(address, timeout=timeout)
-        try:
-            await comm.write({"op": "identity", "reply": True})
-            return await comm.read()
-        finally:
-            comm.abort()
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            answer = asyncio.run(asyncio.wait_for(ask(), timeout))
-    except Exception as err:  # anything at all: the address does not speak Dask
-        raise SchedulerError(
-            address,
-            f"cannot talk to a Dask scheduler at {address} ({_one_line(err)}); " + fix(address),
-        ) from None
-    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
-        kind = answer.get("type") if isinstance(answer, dict) else type(answer).__name__
-        theirs = answer.get("scheduler") if isinstance(answer, dict) else None
-        hint = f"; its scheduler is {theirs}" if theirs else ""
-        raise SchedulerError(
-            address,
-            f"{address} is a Dask {kind}, not the scheduler{hint}: pass the scheduler's address",
-        )
-    return answer
-
-
 def check_workers(client: Any, address: str, note: Note) -> None:
     """Raise :class:`SchedulerError` unless every worker runs this machine's reportkit
     (:class:`~reportkit.batch.remote.Identity`); note the rendering libraries whose versions
@@ -231,7 +254,7 @@ def check_workers(client: Any, address: str, note: Note) -> None:
         found = ", ".join(sorted({str(v) for v in versions.values()})) or "an unknown version"
         raise SchedulerError(
             address,
-            f"the Dask workers at {address} run reportkit {found} ({_one_line(err)}), this "
+            f"the Dask workers at {address} run reportkit {found} ({one_line(err)}), this "
             f"machine {mine.describe()}; install the same reportkit on the workers and restart "
             "them",
         ) from None
@@ -290,18 +313,6 @@ def publish_and_record(task: Task, returned: Returned) -> Outcome:
     return record(task, rendered, returned.seconds)
 
 
-def dashboard_line(link: str | None) -> str:
-    """How to watch the cluster: its dashboard address, or why there is none."""
-    if not link:
-        return "Dask dashboard: none (the scheduler serves no dashboard)"
-    if importlib.util.find_spec("bokeh") is None:
-        return (
-            f"Dask dashboard: {link} — its pages need bokeh, which is not installed here "
-            "(pip install 'bokeh>=3.1.0' in this environment, then restart the batch)"
-        )
-    return f"Dask dashboard: {link}"
-
-
 class DaskRunner:
     """A connection to a Dask scheduler that renders a batch's tasks on its workers."""
 
@@ -340,7 +351,7 @@ class DaskRunner:
         except Exception as err:
             raise SchedulerError(
                 address,
-                f"cannot connect to the Dask scheduler at {address} ({_one_line(err)}); "
+                f"cannot connect to the Dask scheduler at {address} ({one_line(err)}); "
                 + fix(address),
             ) from None
         runner = cls(client, address)
@@ -370,20 +381,24 @@ class DaskRunner:
         127.0.0.1 (closed with the runner) and connect to it; note its dashboard."""
         say = note or (lambda text: None)
         local_cluster: Any = distributed.LocalCluster
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "port 8787 is already in use": another is taken
-            cluster = local_cluster(
-                n_workers=n_workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address="127.0.0.1:8787",
-                silence_logs=logging.ERROR,
-            )
+        cluster: Any = None
         try:
+            with warnings.catch_warnings(), _sigint_blocked():
+                warnings.simplefilter("ignore")  # "port 8787 is already in use": another is taken
+                cluster = local_cluster(
+                    n_workers=n_workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    worker_class=QuietNanny,
+                    host="127.0.0.1",
+                    dashboard_address="127.0.0.1:8787",
+                    silence_logs=logging.ERROR,
+                )
             client: Any = _client_class()(cluster, set_as_default=False)
         except BaseException:
-            cluster.close()
+            if cluster is not None:
+                with _dask_logs_off():
+                    cluster.close()
             raise
         address = str(cluster.scheduler_address)
         say(
@@ -570,7 +585,7 @@ class DaskRunner:
                 returned = future.result()
             except Exception as err:  # the result could not be fetched (the worker left)
                 return crashed_outcome(
-                    task, f"on the Dask cluster at {self.address}: " + _one_line(err)
+                    task, f"on the Dask cluster at {self.address}: " + one_line(err)
                 )
             if not isinstance(returned, Returned):
                 name = type(returned).__name__
@@ -593,12 +608,13 @@ class DaskRunner:
             )
         if isinstance(err, ReportkitError):
             return str(err)
-        return f"on the Dask cluster at {self.address}: {_one_line(err) if err else 'no result'}"
+        return f"on the Dask cluster at {self.address}: {one_line(err) if err else 'no result'}"
 
     def close(self) -> None:
-        """Disconnect (and stop the local cluster this runner started)."""
-        with suppress(Exception):  # already gone: nothing left to close
-            self.client.close(timeout=PROBE_TIMEOUT)
-        if self.cluster is not None:
-            with suppress(Exception):
-                self.cluster.close(timeout=30)
+        """Disconnect (and stop the local cluster this runner started), without Dask's logs."""
+        with _dask_logs_off():
+            with suppress(Exception):  # already gone: nothing left to close
+                self.client.close(timeout=PROBE_TIMEOUT)
+            if self.cluster is not None:
+                with suppress(Exception):
+                    self.cluster.close(timeout=30)
