@@ -394,3 +394,29 @@ def test_an_unusable_year_before_only_leaves_r5_r6_unchecked(tmp_path: Path) -> 
     assert str(folder / "2022.yaml") in comparison.old.note
     assert comparison.new.note == ""
     assert comparison.old.note in comparison_html(comparison)
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    a=st.lists(st.sampled_from(["a", "b", "省", "市 1"]), min_size=0, max_size=3),
+    b=st.lists(st.sampled_from(["a", "b", "省", "市 1"]), min_size=0, max_size=3),
+)
+def test_two_files_of_one_name_are_told_apart_in_the_summary(
+    tmp_path_factory: pytest.TempPathFactory, a: list[str], b: list[str]
+) -> None:
+    from reportkit.compare.page import summary_lines
+
+    root = tmp_path_factory.mktemp("c")
+    source = PARAMS / "qinghe-hrss" / "2024.yaml"
+    old, new = (
+        root.joinpath("old", *a, "qinghe-hrss", "2024.yaml"),
+        root.joinpath("new", *b, "qinghe-hrss", "2024.yaml"),
+    )
+    for path in (old, new):
+        path.parent.mkdir(parents=True)
+        shutil.copy(source, path)
+    first = summary_lines(compare_files(old, new))[0]
+    shown = re.findall(r"\(([^()]*2024\.yaml)\)", first)
+    assert len(shown) == 2 and shown[0] != shown[1], first
+    assert shown[0].endswith("qinghe-hrss/2024.yaml") and shown[1].endswith("qinghe-hrss/2024.yaml")
+    assert str(root) not in first  # no more of the machine's path than tells them apart

@@ -262,11 +262,25 @@ def _findings(side: Side, label: str) -> dict[str, Any]:
     }
 
 
-def _source(side: Side) -> str:
-    """``qinghe-education/2024.yaml`` — the file's folder and name (no machine-specific path)."""
-    if side.path is None:
-        return "（内存中的报告）"
-    return f"{side.path.parent.name}/{side.path.name}" if side.path.parent.name else side.path.name
+def _sources(comparison: Comparison) -> tuple[str, str]:
+    """``qinghe-education/2023.yaml``, ``qinghe-education/2024.yaml`` — each file's folder and
+    name, and more of the path where those are the same for two different files (no more of a
+    machine's paths than tells them apart)."""
+    old, new = comparison.old.path, comparison.new.path
+    if old is None or new is None:
+        return tuple(  # type: ignore[return-value]
+            "（内存中的报告）" if p is None else _tail(p, 2) for p in (old, new)
+        )
+    depth = 2
+    while _tail(old, depth) == _tail(new, depth) and depth < max(len(old.parts), len(new.parts)):
+        depth += 1
+    return _tail(old, depth), _tail(new, depth)
+
+
+def _tail(path: Path, depth: int) -> str:
+    """The last ``depth`` parts of ``path``, joined by ``/`` (the whole path when shorter)."""
+    parts = path.parts[-depth:]
+    return str(path) if len(parts) == len(path.parts) else "/".join(parts)
 
 
 def comparison_html(comparison: Comparison) -> str:
@@ -304,7 +318,7 @@ def comparison_html(comparison: Comparison) -> str:
             tables=marked_tables(comparison),
             cells=_cell_rows(comparison.cells),
             sections=narrative_sections(comparison),
-            sources=(_source(old), _source(new)),
+            sources=_sources(comparison),
             version=__version__,
         )
     )
@@ -316,8 +330,9 @@ def summary_lines(comparison: Comparison) -> list[str]:
     old_label, new_label = comparison.labels
     counts = comparison.narrative.counts
     share = comparison.unchanged_share
+    sources = _sources(comparison)
     lines = [
-        f"{old.report.display_title} ({_source(old)}) → {new.report.display_title} ({_source(new)})",
+        f"{old.report.display_title} ({sources[0]}) → {new.report.display_title} ({sources[1]})",
         f"table cells changed: {len(comparison.cells)}",
         "paragraphs: "
         + ", ".join(f"{counts[s]} {s}" for s in ("unchanged", "changed", "added", "removed"))
@@ -327,8 +342,8 @@ def summary_lines(comparison: Comparison) -> list[str]:
     ]
     if comparison.largely_copied:
         lines.append(
-            f"warning: {share_text(share)} of {new_label}'s narrative stands unchanged in "
-            f"{old_label}'s (≥ {COPIED_SHARE * 100:.0f}%): check for 照搬往年内容"
+            f"warning: {share_text(share)} of the narrative of {new_label} stands unchanged "
+            f"in {old_label} (≥ {COPIED_SHARE * 100:.0f}%): check for 照搬往年内容"
         )
     for figure in comparison.figures:
         if figure.change:

@@ -22,6 +22,7 @@ LATEST: Final = dt.date(2099, 12, 31)
 EXCEL_EPOCH: Final = dt.date(1899, 12, 30)
 #: The formats accepted, for messages.
 FORMATS: Final = "2024-01-05, 2024/1/5, 2024.1.5, 2024年1月5日, 20240105 or an Excel date"
+FORMATS_ZH: Final = "2024-01-05、2024/1/5、2024.1.5、2024年1月5日、20240105 或 Excel 日期单元格"
 
 _SEPARATED = re.compile(
     r"(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*日?"

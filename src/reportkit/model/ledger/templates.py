@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from ...errors import UsageError
-from .dates import FORMATS
+from .dates import FORMATS_ZH
 from .vocabulary import (
     APPLICANT,
     APPLICANT_TYPES,
@@ -202,7 +202,7 @@ def _documentation(kind: Kind) -> list[str]:
         ]
     lines += [
         "",
-        f"日期可写作 {FORMATS}。",
+        f"日期可写作 {FORMATS_ZH}。",
         "个人信息：reportkit 只读取必填列并只输出统计数字，"
         "姓名、联系方式等其他列不会出现在报告、日志或错误信息中；出错时只指出行号和编号。",
         "",
