@@ -42,6 +42,7 @@ from ..errors import ReportkitError
 from ..model.references import MIRROR_MARK, in_mirror
 from ..render.locations import TEMPLATES, work_prefix
 from ..render.manifest import MANIFEST_NAME
+from ..render.safety import replace_dir
 from .freshness import code_identity, out_dir
 from .units import Rendered, Task, WorkFn, run_work
 
@@ -430,17 +431,6 @@ def checked_relative(rel: str) -> PurePosixPath:
     return path
 
 
-def _replace_dir(new: Path, target: Path) -> None:
-    """Put folder ``new`` at ``target``, removing what was there (as a local render does)."""
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=".old-", dir=target.parent))
-        os.replace(target, old / target.name)
-        os.replace(new, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, target)
-
-
 def publish(out_root: str | Path, files: Mapping[str, bytes]) -> list[Path]:
     """Write a worker's outputs under ``out_root``, one agency-year folder at a time, as a
     local render publishes: everything is written into a work folder beside the outputs,
@@ -471,7 +461,7 @@ def publish(out_root: str | Path, files: Mapping[str, bytes]) -> list[Path]:
             folders = [t for t in tops if (work / t).is_dir()]
             plain = [t for t in tops if t not in folders and t != MANIFEST_NAME]
             for name in folders:
-                _replace_dir(work / name, target / name)
+                replace_dir(work / name, target / name)
             for name in [*plain, *([MANIFEST_NAME] if MANIFEST_NAME in tops else [])]:
                 os.replace(work / name, target / name)
         finally:

@@ -55,6 +55,7 @@ from .safety import (
     deferred_signals,
     describe_os_error,
     output_lock,
+    replace_dir,
 )
 
 Status = Literal["rendered", "failed", "invalid", "refused"]
@@ -442,17 +443,6 @@ def _publish(work: Path, out_dir: Path, files: tuple[str, ...]) -> None:
     Ctrl-C and SIGTERM wait until the renames are done (:func:`deferred_signals`).
     """
     with deferred_signals():
-        _replace_dir(work / "sections", out_dir / "sections")
+        replace_dir(work / "sections", out_dir / "sections")
         for name in files:
             os.replace(work / name, out_dir / name)
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    """Put folder ``new`` at ``target``, removing what was there."""
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=".old-", dir=target.parent))
-        os.replace(target, old / target.name)
-        os.replace(new, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, target)

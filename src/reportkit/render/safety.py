@@ -25,9 +25,11 @@ import json
 import logging
 import math
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -254,3 +256,16 @@ def quiet_abandoned_work() -> None:
 def stopped_by(err: BaseException) -> str:
     """``SIGTERM`` or ``Ctrl-C``: what stopped a run, for its message."""
     return "SIGTERM" if isinstance(err, Terminated) else "Ctrl-C"
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Put folder ``new`` at ``target``, removing what was there: the old folder is renamed
+    aside (``.old-*``, which a later render sweeps if this process dies) before ``new`` takes
+    its place, so ``target`` is never half one and half the other."""
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=".old-", dir=target.parent))
+        os.replace(target, old / target.name)
+        os.replace(new, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(new, target)
