@@ -190,7 +190,11 @@ def short_row(fields: Sequence[Field], n: int) -> Fit:
             f"{len(fields)} number(s) ({shown}) for {n} cells; which columns they belong to is "
             "not certain — written from the first cell"
         ],
-        fields=[*fields, *([None] * (n - len(fields)))],
+        # a cell that is no number is named by the note above, not under a column it may not be
+        fields=[
+            *(f if f.kind != "garbled" else None for f in fields),
+            *([None] * (n - len(fields))),
+        ],
     )
 
 
