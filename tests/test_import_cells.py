@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 from reportkit.cli import main
 from reportkit.importer import ImportResult, import_text
-from reportkit.importer.lines import read_field, split_line
 from reportkit.importer.cells import refusal
+from reportkit.importer.lines import read_field, split_line
 from reportkit.model import Report
 from reportkit.model import labels as L
 from reportkit.model.numbers import MAX_AMOUNT, MAX_COUNT
