@@ -12,7 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any, Literal
 
+from pydantic import TypeAdapter, ValidationError
+
+from ..model import labels as L
+from ..model.labels import Format
+from ..model.numbers import FEE_10K_YUAN_PLACES
+from ..model.report import Cell, Fee10kYuan, SignedCell
 from .lines import Field
 
 CellValue = int | Decimal | str | None
@@ -190,7 +197,11 @@ def short_row(fields: Sequence[Field], n: int) -> Fit:
             f"{len(fields)} number(s) ({shown}) for {n} cells; which columns they belong to is "
             "not certain — written from the first cell"
         ],
-        fields=[*fields, *([None] * (n - len(fields)))],
+        # a cell that is no number is named by the note above, not under a column it may not be
+        fields=[
+            *(f if f.kind != "garbled" else None for f in fields),
+            *([None] * (n - len(fields))),
+        ],
     )
 
 
@@ -207,3 +218,56 @@ def row_sum(parts: int) -> SumCheck:
         return True
 
     return check
+
+
+_COUNT: TypeAdapter[Any] = TypeAdapter(Cell)
+_SIGNED: TypeAdapter[Any] = TypeAdapter(SignedCell)
+_FEE: TypeAdapter[Any] = TypeAdapter(Fee10kYuan | Literal["/"] | None)
+
+
+def refusal(path: str, value: CellValue, fmt: Format) -> str | None:
+    """Why the model (:mod:`reportkit.model.report`'s own cell types, so that the rules cannot
+    drift apart) refuses ``value`` for the table cell ``path``, or None when it takes it.
+
+    The text completes a sentence about the value: ``16.5`` "is not a whole number, …".
+    """
+    if path == "proactive.procurement.amount":
+        return None  # the amount is kept as printed (text)
+    if path == "proactive.fees_10k_yuan":
+        adapter = _FEE
+        value = Decimal(value) if isinstance(value, int) else value
+    elif fmt == "2019-trial" and path.endswith(".change"):
+        adapter = _SIGNED
+    else:
+        adapter = _COUNT
+    try:
+        adapter.validate_python(value)
+    except ValidationError as err:
+        kinds = {e["type"] for e in err.errors()}
+        if isinstance(value, Decimal) and adapter is not _FEE:
+            return "is not a whole number, which a count must be"
+        if "greater_than_equal" in kinds:
+            return (
+                "is negative, which a count cannot be"
+                if adapter is _COUNT
+                else ("is negative, which this cell cannot be")
+            )
+        if "less_than_equal" in kinds:
+            return "is implausibly large for one cell (digits of several cells run together?)"
+        if "decimal_max_places" in kinds or "decimal_max_digits" in kinds:
+            return (
+                f"has more than {FEE_10K_YUAN_PLACES} decimal places, finer than one 分 "
+                "(万元 to 6 places)"
+            )
+        return f"is not a value this cell can hold ({err.errors()[0]['msg']})"
+    return None
+
+
+def cell_label(path: str, fmt: Format) -> str:
+    """The official name of a table cell, ``表三 一、本年新收政府信息公开申请数量 × 总计``."""
+    parts = path.split(".")
+    if parts[0] == "requests":
+        return L.request_cell(parts[1], parts[2], fmt)
+    if parts[0] == "review_litigation":
+        return L.review_cell(parts[1], parts[2])
+    return L.proactive_cell(parts[1], parts[2] if len(parts) > 2 else None)

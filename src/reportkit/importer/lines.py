@@ -108,13 +108,18 @@ def clean_lines(text: str) -> list[str]:
 # ---------------------------------------------------------------- cells
 
 Sep = Literal["tab", "pipe", "space"]
-ValueKind = Literal["number", "blank", "slash", "text"]
+ValueKind = Literal["number", "blank", "slash", "text", "garbled"]
 
 _NUMBER = re.compile(r"^[+\-]?\d+(?:\.\d+)?$")
 _NOTE = re.compile(r"^([+\-]?\d+(?:\.\d+)?)\s*(?:件|条|个|项|元)?\s*[（(]([^（()）]*)[）)]$")
 _SLASHES = frozenset({"/", "／", "\\"})
 _DASHES = frozenset({"-", "—", "–", "－", "——", "--", "/-"})
 _LEAD_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.、．]\s*(?=\D)")
+_THOUSANDS = re.compile(r"[+\-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?")
+_UNIT = re.compile(r"\s*(?:万元|件|条|个|项|元)$")
+# the letters a misread or mistyped 0 or 1 becomes; alone (``O``, ``lO``) they stand for a
+# number (a column letter such as ``A`` or ``B`` in a header does not)
+_DIGIT_LOOKALIKES = frozenset("OoIl")
 
 
 @dataclass
@@ -147,7 +152,7 @@ def read_field(raw: str) -> Field:
         return Field(raw, "slash", "/")
     if text in _DASHES:
         return Field(raw, "blank", None, note=f"“{text}” read as a blank cell")
-    compact = text.replace(",", "").replace("，", "") if re.fullmatch(r"[\d,，]+", text) else text
+    compact = text.replace(",", "").replace("，", "") if _THOUSANDS.fullmatch(text) else text
     if _NUMBER.match(compact):
         return Field(raw, "number", parse_number(compact), doubtful=_doubtful(compact))
     noted = _NOTE.match(text)
@@ -160,7 +165,30 @@ def read_field(raw: str) -> Field:
             note=noted.group(2).strip(),
             doubtful=_doubtful(number),
         )
+    if is_garbled(text):
+        return Field(
+            raw,
+            "garbled",
+            note="not a number: a letter or another character among its digits",
+            doubtful=True,
+        )
     return Field(raw, "text", text)
+
+
+def is_garbled(text: str) -> bool:
+    """A cell that was meant to be a number but is not one as printed: digits mixed with
+    letters or other characters (``4O``, ``l2``, ``2,43``, ``24。``, ``.5``, ``—16``), or
+    letters that stand for digits (``O``, ``lO``). Such a cell is never read as a number.
+
+    ``text`` is one cell or token, stripped; a unit after it (``件``, ``元``) is allowed, any
+    Chinese character besides makes it a label.
+    """
+    body = _UNIT.sub("", text)
+    if not body or has_cjk(body) or _NUMBER.fullmatch(body) or _THOUSANDS.fullmatch(body):
+        return False
+    if any(ch.isdigit() for ch in body):
+        return True
+    return all(ch in _DIGIT_LOOKALIKES for ch in body)
 
 
 def parse_number(text: str) -> int | Decimal:
@@ -195,31 +223,43 @@ class Line:
 
     @property
     def numbers(self) -> list[Field]:
-        """The fields holding a number."""
-        return [f for f in self.fields if f.kind == "number"]
+        """The fields holding a number, or a number that cannot be read (``garbled``)."""
+        return [f for f in self.fields if f.kind in ("number", "garbled")]
 
 
-_TOKEN = re.compile(
-    r"[+\-]?\d+(?:\.\d+)?\s*(?:件|条|个)?\s*[（(][^（()）]*[）)]|[+\-]?\d+(?:\.\d+)?|[^\d\s]+"
+_CJK_CHARS = "\u3400-\u9fff\uf900-\ufaff"
+_PIECE = re.compile(
+    r"(?P<note>[+\-]?\d+(?:\.\d+)?\s*(?:件|条|个)?\s*[（(][^（()）]*[）)])"
+    rf"|(?P<numbering>\d{{1,2}}[.、．](?=[{_CJK_CHARS}]))"
+    rf"|(?P<word>[^\s{_CJK_CHARS}（）()]+)"
+    rf"|[{_CJK_CHARS}（）()]+"
 )
 
 
 def _split_space_field(text: str) -> list[tuple[str, bool]]:
     """A whitespace-separated chunk: numbers become their own fields, words are rejoined.
 
-    Each piece comes with ``glued``: a number written against the word before it.
+    A run of characters that are neither Chinese nor spaces is one piece, read whole: a number
+    (``243``), or, when digits are mixed with anything else (``4O``, ``2,43``), one garbled
+    cell — never a number and a stray word. Each piece comes with ``glued``: a number written
+    against the word before it.
     """
     text = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", text)
     out: list[tuple[str, bool]] = []
+    values: list[bool] = []
     end = -1
-    for m in _TOKEN.finditer(text):
+    for m in _PIECE.finditer(text):
         tok = m.group(0)
-        is_num = bool(re.match(r"^[+\-]?\d", tok))
-        after_word = bool(out) and not re.match(r"^[+\-]?\d", out[-1][0])
-        if out and not is_num and after_word:
+        word = m.group("word")
+        is_value = bool(m.group("note")) or (
+            word is not None and (_NUMBER.match(word) is not None or is_garbled(word))
+        )
+        after_word = bool(out) and not values[-1]
+        if out and not is_value and after_word:
             out[-1] = (out[-1][0] + tok, False)
         else:
-            out.append((tok, is_num and after_word and m.start() == end))
+            out.append((tok, is_value and after_word and m.start() == end))
+            values.append(is_value)
         end = m.end()
     return out
 
@@ -241,13 +281,13 @@ def split_line(line: str) -> Line:
             prefix, chunk = chunk[: lead.end()], chunk[lead.end() :]
         pieces = _split_space_field(chunk) if chunk else []
         if prefix:
-            if pieces and not re.match(r"^[+\-]?\d", pieces[0][0]):
+            if pieces and read_field(pieces[0][0]).kind == "text":
                 pieces[0] = (prefix + pieces[0][0], False)
             else:
                 pieces.insert(0, (prefix, False))
         for part, glued in pieces:
             f = read_field(part)
-            f.glued = glued and f.kind == "number"
+            f.glued = glued and f.kind in ("number", "garbled")
             fields.append(f)
     return Line(line, "space", fields)
 

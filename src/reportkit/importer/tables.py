@@ -15,8 +15,7 @@ from decimal import Decimal
 
 from ..model import labels as L
 from ..model.labels import Format
-from ..model.numbers import MAX_AMOUNT, MAX_COUNT
-from .cells import CellValue, Fit, field_value, fit_row, row_sum
+from .cells import CellValue, Fit, cell_label, field_value, fit_row, refusal, row_sum
 from .columns import number_centres, place
 from .lines import Field, Line, cjk_key, normalize_width, split_line, strip_numbering
 
@@ -29,19 +28,30 @@ class TableRead:
     uncertain: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     end: int | None = None  # index of the line after the table's last data line
+    fmt: Format = "2021"
 
-    def put(self, path: str, value: CellValue, certain: bool) -> None:
-        """Record one cell. A value no cell can hold — a negative number where only a count fits
-        (every column but 本年增/减), or one beyond the model's bounds (digits of several cells
-        run together) — is left blank and flagged."""
-        if isinstance(value, int) and value < 0 and not path.endswith(".change"):
-            self.notes.append(f"{path}: {value} is negative, which a count cannot be; left blank")
+    def put(self, path: str, value: CellValue, certain: bool, source: Field | None = None) -> None:
+        """Record one cell, flagged unless ``certain``.
+
+        A cell printed as something no number can be (``4O``, ``source`` garbled), or holding a
+        value the model refuses for that cell (:func:`refusal`: a negative count, a fractional
+        one, one beyond the model's bounds, a fee finer than one 分) is left blank and flagged
+        with a note naming it; the rest of the table is unaffected.
+        """
+        if source is not None and source.kind == "garbled":
+            self.notes.append(
+                f"{path} ({cell_label(path, self.fmt)}): “{source.raw.strip()}” is not a "
+                "number (letters or other characters where digits belong); left blank"
+            )
             value, certain = None, False
-        elif (isinstance(value, int) and abs(value) > MAX_COUNT) or (
-            isinstance(value, Decimal) and abs(value) > MAX_AMOUNT
-        ):
-            self.notes.append(f"{path}: {value} is implausibly large for one cell; left blank")
-            value, certain = None, False
+        else:
+            why = refusal(path, value, self.fmt)
+            if why is not None:
+                self.notes.append(
+                    f"{path}: {value} {why} ({cell_label(path, self.fmt)}); left blank — "
+                    "fill it in from the published report"
+                )
+                value, certain = None, False
         self.cells[path] = value
         if not certain and path not in self.uncertain:
             self.uncertain.append(path)
@@ -173,7 +183,7 @@ def _value_fields(line: Line) -> list[Field]:
 
 def read_requests(lines: Sequence[str], fmt: Format) -> TableRead:
     """Table 三: every row of ``fmt`` with its seven cells, or flagged uncertain."""
-    out = TableRead()
+    out = TableRead(fmt=fmt)
     index = _RowLabels(fmt)
     lines = split_run_together(lines, _row_markers(fmt))
     rows: list[_DataRow] = []
@@ -212,8 +222,11 @@ def read_requests(lines: Sequence[str], fmt: Format) -> TableRead:
         row_label = L.request_row(key, fmt).full_label
         d = assigned.get(key)
         fit = merged.get(key) or (fits[d] if d is not None else Fit.unknown(7, "row not found"))
-        for col, value, certain in zip(L.REQUEST_COLUMN_KEYS, fit.cells, fit.certain, strict=True):
-            out.put(f"requests.{key}.{col}", value, certain)
+        behind = fit.fields or [None] * 7
+        for col, value, certain, f in zip(
+            L.REQUEST_COLUMN_KEYS, fit.cells, fit.certain, behind, strict=True
+        ):
+            out.put(f"requests.{key}.{col}", value, certain, f)
         if d is not None:
             for f, col in zip(fit.fields, L.REQUEST_COLUMN_KEYS, strict=False):
                 if f is not None and f.note and f.kind == "number":
@@ -443,8 +456,9 @@ def read_review(lines: Sequence[str]) -> TableRead:
     else:
         fit = Fit.unknown(15, f"{len(rows)} number rows with {len(values)} cells for 15 cells")
     paths = [f"review_litigation.{g}.{c}" for g in L.REVIEW_GROUPS for c in L.REVIEW_COLUMN_KEYS]
-    for path, value, certain in zip(paths, fit.cells, fit.certain, strict=True):
-        out.put(path, value, certain)
+    behind = fit.fields or [None] * 15
+    for path, value, certain, f in zip(paths, fit.cells, fit.certain, behind, strict=True):
+        out.put(path, value, certain, f)
     out.notes.extend(f"表四: {n}" for n in fit.notes)
     return out
 
@@ -499,7 +513,7 @@ def _t2_columns(fmt: Format, key: str) -> tuple[str, ...]:
 
 def read_proactive(lines: Sequence[str], fmt: Format) -> TableRead:
     """Table 二: each row found by its label; cells flagged when the count does not fit."""
-    out = TableRead()
+    out = TableRead(fmt=fmt)
     table = _T2_2021 if fmt == "2021" else _T2_TRIAL
     seen: set[str] = set()
     for line in _parse(split_run_together(lines, _T2_MARKERS)):
@@ -536,6 +550,11 @@ def _put_procurement_spaced(out: TableRead, values: list[Field]) -> None:
     numbers = [f for f in values if f.kind == "number"]
     unit = next((f.raw.strip() for f in values if f.kind == "text"), "")
     glued = any(f.glued for f in numbers)
+    garbled = next((f for f in values if f.kind == "garbled"), None)
+    if garbled is not None:  # which of the two cells it is cannot be told: both are flagged
+        out.put("proactive.procurement.projects", None, False, garbled)
+        out.put("proactive.procurement.amount", None, False)
+        return
     if (unit in ("元", "万元") and numbers) or len(numbers) == 2:
         amount_field = numbers[-1]
         out.put("proactive.procurement.amount", amount_field.raw.strip() + unit, not glued)
@@ -544,7 +563,7 @@ def _put_procurement_spaced(out: TableRead, values: list[Field]) -> None:
         out.put("proactive.procurement.amount", None, False)
         rest = numbers
     projects = field_value(rest[0]) if len(rest) == 1 else None
-    readable = len(rest) == 1 and not glued and not isinstance(projects, Decimal)
+    readable = len(rest) == 1 and not glued and not rest[0].doubtful
     out.put("proactive.procurement.projects", projects if readable else None, readable)
 
 
@@ -558,8 +577,8 @@ def _put_proactive(
     if key == "procurement" and len(values) == 2:
         projects = field_value(values[0])
         # glued to its label, the digits may hold the amount's too (政府集中采购0251000元)
-        readable = not isinstance(projects, Decimal) and not values[0].glued
-        out.put("proactive.procurement.projects", projects if readable else None, readable)
+        readable = not values[0].glued and not values[0].doubtful
+        out.put("proactive.procurement.projects", projects, readable, values[0])
         amount = values[1].raw.strip()
         plain = re.fullmatch(r"[\d.,，]*\s*(?:万元|元)?", amount) is not None
         out.put("proactive.procurement.amount", amount or None, plain and not values[0].glued)
@@ -568,12 +587,9 @@ def _put_proactive(
     behind = fit.fields or [None] * n
     for col, value, certain, f in zip(cols, fit.cells, fit.certain, behind, strict=True):
         path = f"proactive.{key}.{col}" if col else f"proactive.{key}"
-        ok = certain
-        if key in ("fees_10k_yuan",):
-            value = Decimal(value) if isinstance(value, int | Decimal) else value
-        elif isinstance(value, Decimal):
-            value, ok = None, False
-        out.put(path, value, ok)
+        if key == "fees_10k_yuan" and isinstance(value, int):
+            value = Decimal(value)
+        out.put(path, value, certain, f)
         if f is not None and f.note and f.kind == "number":
             out.notes.append(_cell_note(path, L.proactive_cell(key, col or None), f))
     out.notes.extend(f"表二 {key}: {n_}" for n_ in fit.notes)
