@@ -15,6 +15,7 @@ from reportkit.checks import Finding
 from reportkit.cli import main
 from reportkit.model.inputs import load_inputs
 from reportkit.render import pipeline as render_mod
+from reportkit.render.safety import replace_dir
 from reportkit.render.combine import combine_notebooks
 from reportkit.render.execution import SECTIONS
 from reportkit.render.html import mark_sections, notebook_to_html
@@ -296,7 +297,7 @@ def test_replace_dir_swaps_whole_folder(tmp_path: Path) -> None:
     (old / "04_review_litigation.ipynb").write_text("old", encoding="utf-8")
     new.mkdir()
     (new / "01_overview.ipynb").write_text("new", encoding="utf-8")
-    render_mod._replace_dir(new, old)
+    replace_dir(new, old)
     assert sorted(p.name for p in old.iterdir()) == ["01_overview.ipynb"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sections"]
 

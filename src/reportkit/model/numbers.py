@@ -82,10 +82,11 @@ def _odd(text: str) -> OddNumber:
             f"is {'an' if name == 'octal' else 'a'} {name} number ({decimal} in decimal)",
             f"reportkit reads decimal digits only: write {decimal} if that is the number",
         )
-    if ":" in body:
-        head, _, tail = body.partition(".")
+    head, _, tail = body.partition(".")
+    parts = head.replace("_", "").split(":")
+    if len(parts) > 1 and all(p.isascii() and p.isdigit() for p in parts if p):
         value = 0
-        for part in head.replace("_", "").split(":"):
+        for part in parts:
             value = value * 60 + int(part or "0")
         return OddNumber(
             text,
