@@ -226,6 +226,12 @@ def test_damaged_tables_are_flagged_never_silently_wrong(case: tuple[Path, str])
     got = _cells(normalized(result.report)) | _proactive_cells(result.report)
     uncertain = set(result.uncertain)
     expected = _cells(_expected(path)) | _PROACTIVE[path.name]
+    if result.report.format != _expected(path)["format"]:
+        # table 二's headings lost with its heading: the format followed the year against
+        # table 三, said so, and flagged every cell of table 二 (they have other columns)
+        assert result.format_choice is not None and result.format_choice.conflict
+        assert {c for c in _proactive_cells(result.report)} <= uncertain
+        expected = {c: v for c, v in expected.items() if not c.startswith("proactive.")}
     assert {
         c: got.get(c) for c in expected if c not in uncertain and got.get(c) != expected[c]
     } == {}

@@ -258,3 +258,54 @@ def test_padded_cells_change_nothing(report: Report, seed: int) -> None:
     assert _tables(result.report) == _tables(plain.report) == _tables(report)
     assert result.uncertain == plain.uncertain == []
     assert normalized_narrative(result.report) == normalized_narrative(plain.report)
+
+
+@st.composite
+def plain_pdftotext_styles(draw: st.DrawFn) -> PdfStyle:
+    """Plain ``pdftotext`` (no -layout): lines wrapped at the page width, no indents."""
+    return PdfStyle(
+        width=draw(st.integers(20, 60)),
+        unit=draw(st.sampled_from(["em", "char"])),
+        indent="",
+        blank=draw(st.sampled_from(["never", "always", "some"])),
+        blanks_at=draw(st.lists(st.booleans(), min_size=1, max_size=7)),
+    )
+
+
+def _all_text(narrative: dict[str, Any]) -> str:
+    """Every character of a normalized narrative, in order, paragraph breaks aside."""
+    parts: list[str] = [*narrative["preamble"], *narrative["intro"]]
+    for heading, texts, _ in narrative["items"]:
+        parts += [heading, *texts]
+    parts += narrative["problems"]
+    for heading, texts in narrative["subsections"]:
+        parts += [heading, *texts]
+    parts += narrative["other"]
+    return "".join(p.replace(" ", "") for p in parts)
+
+
+@SETTINGS
+@given(reports(), plain_pdftotext_styles())
+def test_wrapped_narrative_without_indents_loses_no_text(report: Report, style: PdfStyle) -> None:
+    """Where paragraph starts are not marked (no indents), a paragraph boundary may be
+    uncertain, but no line of text is ever dropped or moved out of its section."""
+    text = pdftotext_narrative(browser_text(report_body_html(report)), style)
+    result = import_text(text, report.agency.id)
+    got = normalized_narrative(result.report, wrapped=True)
+    want = normalized_narrative(report, wrapped=True)
+    assert _all_text(got) == _all_text(want)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(reports())
+def test_tables_printed_one_cell_per_line_are_named_once_with_what_to_import(
+    report: Report,
+) -> None:
+    """Plain pdftotext of many PDFs prints each table cell on a line of its own: no cell can
+    be placed; the import says so once (not a note per number) and flags the cells."""
+    text = browser_text(report_body_html(report)).replace("\t", "\n")
+    result = import_text(text, report.agency.id)
+    assert not [n for n in result.notes if "ignored a lone number" in n]
+    said = [n for n in result.notes if "one cell per line" in n]
+    assert len(said) == 1 and "pdftotext -layout" in said[0], result.notes[:5]
+    assert any(u.startswith("requests.") for u in result.uncertain)

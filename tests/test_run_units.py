@@ -15,13 +15,13 @@ from reportkit.checks import Finding
 from reportkit.cli import main
 from reportkit.model.inputs import load_inputs
 from reportkit.render import pipeline as render_mod
-from reportkit.render.safety import replace_dir
 from reportkit.render.combine import combine_notebooks
 from reportkit.render.execution import SECTIONS
 from reportkit.render.html import mark_sections, notebook_to_html
 from reportkit.render.manifest import build_manifest, manifest_text, read_manifest, sha256_file
 from reportkit.render.notebook import findings_html, section_of
 from reportkit.render.pipeline import RenderResult, render_agency_year
+from reportkit.render.safety import replace_dir
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"

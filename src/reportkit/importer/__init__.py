@@ -157,6 +157,7 @@ def import_text(
         notes.extend(table.notes)
         if all(v is None for v in table.cells.values()):
             notes.append(f"{name}: not found")
+    _one_cell_per_line(notes, [proactive, requests, review])
 
     one = sections.text_lines(1)
     problems_lines = _problems_lines(sections, review, notes)
@@ -202,6 +203,26 @@ def import_text(
             source, f"the imported data is not a valid report: {problem}"
         ) from None
     return ImportResult(report, uncertain, notes, format_choice=choice)
+
+
+LONE_NUMBERS = 10  # more numbers than this alone on their lines: a table printed a cell a line
+
+
+def _one_cell_per_line(notes: list[str], tables: list[TableRead]) -> None:
+    """Tables printed one cell per line (plain ``pdftotext`` of many PDFs) cannot be lined up
+    with their rows: every cell is left blank and flagged. Say so once, with what to import
+    instead, in place of a note per number."""
+    lone = [n for n in notes if "ignored a lone number" in n]
+    empty = any(all(v is None for v in t.cells.values()) for t in tables)
+    if len(lone) <= LONE_NUMBERS or not empty:
+        return
+    notes[:] = [n for n in notes if n not in lone]
+    notes.insert(
+        0,
+        f"the tables are printed one cell per line ({len(lone)} numbers stand alone on their "
+        "lines), so their cells cannot be placed and are left blank — import the PDF itself "
+        "(reportkit import report.pdf) or the text of `pdftotext -layout`",
+    )
 
 
 def _year(title: Title | None, year: int | None, source: str, notes: list[str]) -> int:

@@ -220,6 +220,11 @@ def measure(lines: Sequence[str]) -> Layout:
         and len(open_full) >= 0.5 * len(at_full)
     ):
         return Layout(True, False, base, full, full_chars)
+    # a short text: every line but a heading that goes on mid-sentence stops at one width — a
+    # web page breaks a paragraph at no width, let alone at the same one each time
+    body = [ln for ln in going_on if not is_subheading(ln)]
+    if len(body) >= MIN_PAIRS and not wider and all(probe.at_full(ln) for ln in body):
+        return Layout(True, False, base, full, full_chars)
     return Layout()
 
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..model import OtherMatters, Overview, OverviewItem, Problems, Subsection
+from .detect import is_date_line
 from .lines import cjk_key
-from .paragraphs import Layout, paragraphs
+from .paragraphs import END_STOPS, SENTENCE_STOPS, Layout, is_marker, join, paragraphs
 
 _NUM = r"[一二三四五六七八九十]{1,2}\s*[、．.]\s*"
 TITLES: dict[int, str] = {
@@ -225,17 +226,54 @@ def read_other(lines: list[str], layout: Layout) -> tuple[OtherMatters, list[str
 _PREAMBLE_MIN_CJK = 20
 
 
+_META = re.compile(r"^\s*[\u4e00-\u9fffA-Za-z ]{1,10}\s*[：:]")  # 发布日期：…, 来源: …
+_FRAGMENT_MIN_CJK = 8  # a line wrapped mid-sentence holds at least this many characters
+
+
 def read_preamble(lines: list[str], layout: Layout, title: str | None) -> list[str]:
     """The opening paragraphs between the title and 一、总体情况 (legal basis, statistics
     period, contact): the prose there, without the title, the date, the issuing agency's name
-    or a web page's metadata (``发布日期：…``), which are not sentences."""
+    or a web page's metadata (``发布日期：…``), which are not sentences.
+
+    A piece of a sentence (a wrapped line the layout could not show as one: too little text
+    to measure its width) is joined to the prose that goes on after it, and a short sentence
+    (``12月31日。``) is kept: no prose is dropped.
+    """
     title_key = cjk_key(title or "")
-    out = []
-    for para in paragraphs(lines, layout):
+
+    def is_title(para: str) -> bool:  # or a piece of it: a title has no sentence stop
         key = cjk_key(para)
-        if len(key) < _PREAMBLE_MIN_CJK or not any(s in para for s in "。，；"):
+        ends = para.rstrip().endswith(SENTENCE_STOPS)
+        return bool(title_key and key and key in title_key and not ends)
+
+    def not_prose(para: str) -> bool:
+        return is_title(para) or is_date_line(para) or bool(_META.match(para))
+
+    joined: list[str] = []
+    pending = ""
+    for para in paragraphs(lines, layout):
+        if pending:
+            if not_prose(para) or is_marker(para):
+                joined.append(pending)
+            else:
+                para = join(pending, para)
+            pending = ""
+        if (
+            not not_prose(para)
+            and not para.rstrip().endswith(END_STOPS)
+            and len(cjk_key(para)) >= _FRAGMENT_MIN_CJK
+        ):
+            pending = para  # mid-sentence: its sentence goes on in the next paragraph
             continue
-        if title_key and (key in title_key or title_key == key):
+        joined.append(para)
+    if pending:
+        joined.append(pending)
+    out = []
+    for para in joined:
+        key = cjk_key(para)
+        if not_prose(para):
             continue
-        out.append(para)
+        sentence = any(s in para for s in "。，；")
+        if (len(key) >= _PREAMBLE_MIN_CJK and sentence) or para.rstrip().endswith(SENTENCE_STOPS):
+            out.append(para)
     return out
