@@ -486,7 +486,10 @@ def test_a_copied_file_naming_another_agency_renders_nothing_and_says_why(
         assert copy.status == "invalid"
         assert "agency.id" in copy.message and "a-bureau-copy/" in copy.message
         assert "'a-bureau'" in copy.message and "overwrite" in copy.message
-        assert f"{district / 'a-bureau'}/ or correct agency.id to 'a-bureau-copy'" in copy.message
+        assert (
+            f"correct agency.id to 'a-bureau-copy', or move the file to {district / 'a-bureau'}/"
+            in copy.message
+        )
         assert by_id[("a-bureau", year)].status == "rendered"
     started = log.read_text(encoding="utf-8")
     assert "a-bureau-copy" not in started  # the render never started for the copy

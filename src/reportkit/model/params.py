@@ -141,8 +141,8 @@ def _check_folder(path: Path, folder_id: str, agency_id: str) -> None:
             f"overwrite {agency_id}'s",
             field="agency.id",
             value=agency_id,
-            fix=f"move the file to {path.parent.parent / agency_id}/ or correct agency.id "
-            f"to {folder_id!r}",
+            fix=f"correct agency.id to {folder_id!r}, or move the file to "
+            f"{path.parent.parent / agency_id}/ if it is {agency_id}'s",
         )
 
 
