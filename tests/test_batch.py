@@ -541,3 +541,45 @@ def test_bad_counts_and_seconds_are_refused_before_anything_runs(
     assert stop.value.code == 2
     assert said in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_an_earlier_year_naming_another_agency_feeds_no_later_year(
+    tmp_path: Path, out: Path
+) -> None:
+    """2023.yaml of a-bureau's folder says agency.id b-office: refused, and 2024 (whose R5, R6,
+    history chart and comparison would read it) is not rendered or compared against it."""
+    params = make_params(tmp_path).rename(tmp_path / "区")
+    only = tmp_path / "one"
+    only.mkdir()
+    (params / "a-bureau").rename(only / "a-bureau")  # alone in its folder: no params tree
+    earlier = only / "a-bureau" / "2023.yaml"
+    earlier.write_text(
+        earlier.read_text(encoding="utf-8").replace("id: a-bureau", "id: b-office", 1),
+        encoding="utf-8",
+    )
+    result = run_batch(only, out, jobs=1, work=FakeWork(), write_index=False)
+    by_year = {o.year: o for o in result.outcomes}
+    assert by_year[2023].status == "invalid" and "'b-office'" in by_year[2023].message
+    assert by_year[2024].status == "invalid"
+    assert "names agency.id 'b-office'" in by_year[2024].message
+    assert [c.status for c in result.comparisons] == ["failed"]
+    assert not (out / "2024" / "a-bureau" / "compare.html").exists()
+    from reportkit.cli import main as cli
+
+    assert cli(["check", str(only / "a-bureau" / "2024.yaml")]) == 2  # check says it too
+
+
+def test_run_refuses_a_file_whose_folder_in_a_params_tree_names_another_agency(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params = make_params(tmp_path).rename(tmp_path / "tree")  # any name: its folders are agencies
+    path = params / "a-bureau" / "2024.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("id: a-bureau", "id: b-office", 1),
+        encoding="utf-8",
+    )
+    assert main(["run", str(path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "the folder is a-bureau/ but agency.id is 'b-office'" in err
+    assert not (tmp_path / "o").exists()
+    assert main(["check", str(path)]) == 2

@@ -148,8 +148,9 @@ class FakeWork:
         path = Path(params_path)
         agency_id, year = path.parent.name, int(path.stem)
         out = Path(out_root) / str(year) / agency_id
-        try:
+        try:  # as the render: an unusable file, or earlier year, is "invalid"
             report = load_report(path)
+            previous = load_previous(path, report)
         except Exception as err:
             return FakeResult(agency_id, year, params_path, str(out), "invalid", str(err), None, [])
         if agency_id in self.crash:
@@ -158,7 +159,7 @@ class FakeWork:
             os._exit(3)  # the worker process dies (out of memory, segfault …)
         self._log("start", agency_id, year)
         time.sleep(self.delay)
-        findings = [f.as_json() for f in check_report(report, load_previous(path, report))]
+        findings = [f.as_json() for f in check_report(report, previous)]
         if strict and any(f["severity"] == "error" for f in findings):
             message = f"{agency_id} {year}: --strict: rule error(s)"
             return FakeResult(

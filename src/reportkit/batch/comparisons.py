@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from .. import __version__
 from ..errors import ReportkitError
+from ..model.params import check_same_agency
 from ..render.manifest import sha256_file
 from .discover import AgencyYear
 from .freshness import ABSENT, PACKAGE_DIR, out_dir, read_stamp
@@ -166,6 +167,8 @@ def write_comparison(
 
     try:
         comparison = compare_files(item.previous_params(), item.params)
+        # last year's page of this agency: never another agency's file left in its folder
+        check_same_agency(item.previous_params(), comparison.old.report, comparison.new.report)
         directory.mkdir(parents=True, exist_ok=True)
         write_comparison_html(comparison, page)
         counts = comparison.narrative.counts

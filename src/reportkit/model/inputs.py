@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ParamsError
-from .params import load_report, previous_year_path
+from .params import check_same_agency, load_report, previous_year_path
 from .references import referenced_path
 from .report import Report
 
@@ -97,7 +97,9 @@ def load_inputs(params_path: str | Path, *, charts: bool | None = None) -> Input
         earlier = previous_year_path(path, current)
         if not earlier.is_file():
             break
+        before = current
         current = load_report(earlier)
+        check_same_agency(earlier, current, before)
         history.insert(0, current)
         paths.insert(0, earlier)
         path = earlier

@@ -19,7 +19,7 @@ from ..errors import ParamsError
 from . import labels as L
 from .ledger.sources import TableSources, load_sources, reference
 from .messages import translate
-from .report import Report, Requests, ReviewLitigation
+from .report import AGENCY_ID_PATTERN, Report, Requests, ReviewLitigation
 from .yamlfile import dump_yaml, read_yaml
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema={}"
@@ -109,8 +109,29 @@ def _check_location(path: Path, report: Report) -> None:
             value=report.year,
             fix=f"rename the file to {report.year}.yaml or correct the year",
         )
-    if path.parent.parent.name == "params":
+    if path.parent.parent.name == "params" or _in_params_tree(path):
         _check_folder(path, path.parent.name, report.agency.id)
+
+
+_YEAR_FILE = re.compile(r"\d{4}\.yaml")
+
+
+def _in_params_tree(path: Path) -> bool:
+    """``path`` is ``<dir>/<agency-id>/<year>.yaml`` and ``<dir>`` holds another agency's
+    folder of such files: a params tree, where the folder's name is the agency's id (as batch
+    reads it), whatever ``<dir>`` is called."""
+    folder = path.parent
+    if not _YEAR_FILE.fullmatch(path.name) or not re.match(AGENCY_ID_PATTERN, folder.name):
+        return False
+    try:
+        siblings = [p for p in folder.parent.iterdir() if p.is_dir() and p.name != folder.name]
+        return any(
+            re.match(AGENCY_ID_PATTERN, s.name)
+            and any(_YEAR_FILE.fullmatch(f.name) for f in s.iterdir())
+            for s in siblings[:500]
+        )
+    except OSError:
+        return False
 
 
 def check_agency_folder(path: str | Path, folder_id: str) -> None:
@@ -152,9 +173,33 @@ def previous_year_path(path: str | Path, report: Report) -> Path:
 
 
 def load_previous(path: str | Path, report: Report) -> Report | None:
-    """The same agency's previous-year report, when its file exists next to ``path``."""
+    """The same agency's previous-year report, when its file exists next to ``path``.
+
+    Raises :class:`~reportkit.errors.ParamsError` when that file is unusable, or names
+    another agency (R5, R6 and the history chart would mix two agencies' numbers).
+    """
     prev = previous_year_path(path, report)
-    return load_report(prev) if prev.is_file() else None
+    if not prev.is_file():
+        return None
+    earlier = load_report(prev)
+    check_same_agency(prev, earlier, report)
+    return earlier
+
+
+def check_same_agency(path: Path, earlier: Report, report: Report) -> None:
+    """Raise :class:`~reportkit.errors.ParamsError` unless ``earlier`` (read from ``path``,
+    beside ``report``'s file) is the same agency's."""
+    if earlier.agency.id != report.agency.id:
+        raise ParamsError(
+            str(path),
+            f"the earlier year beside {report.agency.id} {report.year} names agency.id "
+            f"{earlier.agency.id!r} ({earlier.agency.name}): its numbers would be checked "
+            f"(R5, R6) and charted as {report.agency.id}'s",
+            field="agency.id",
+            value=earlier.agency.id,
+            fix=f"correct agency.id to {report.agency.id!r} in {path.name}, or move the file "
+            "to its agency's folder",
+        )
 
 
 def find_schema(start: Path) -> Path | None:
