@@ -21,6 +21,9 @@ from typing import Any
 from ..errors import RenderError
 
 PDF_IDENTIFIER = b"reportkit"
+# fontTools stamps a font it subsets (the color emoji face: WeasyPrint subsets bitmap fonts
+# with it) with the time, unless SOURCE_DATE_EPOCH says which (reproducible-builds.org)
+FONT_TIMESTAMP = "946684800"  # 2000-01-01
 ALLOWED_PROTOCOLS = frozenset({"data", "file"})
 
 
@@ -79,6 +82,7 @@ def html_to_pdf_bytes(html: str, base_url: str | None = None) -> bytes:
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
+    os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_TIMESTAMP)  # a user's own value wins
     try:
         document = weasyprint.HTML(
             string=html, base_url=base_url, url_fetcher=_local_only_fetcher()
