@@ -340,3 +340,33 @@ def test_a_full_width_colon_after_any_key_names_its_line(index: int) -> None:
     assert "full-width colon" in message, message
     # YAML stops at the line, or reads it as text where the key's mapping was meant
     assert caught.value.field == f"line {i + 1}" or f"after {key!r}" in message, message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ("  licensing: 284", "  licensing：284", "write 'licensing: 284'"),
+        (
+            "  rules: {issued: 0, repealed: 0, in_force: 0}",
+            "  rules: {issued：0, repealed: 0, in_force: 0}",
+            "'issued：0' has a full-width colon — write issued: 0",
+        ),
+        (
+            "  carried_over: [0, 0, 0, 0, 0, 0, 0]",
+            "  carried_over: {natural_person: 0, commercial：0, research: 0, social_welfare: 0,"
+            " legal_services: 0, other: 0}",
+            "'commercial：0' in row carried_over has a full-width colon — write commercial: 0",
+        ),
+    ],
+)
+def test_a_full_width_colon_anywhere_is_one_problem_with_a_fix_that_works(
+    old: str, new: str, said: str
+) -> None:
+    assert SEED.count(old) == 1
+    with pytest.raises(ParamsError) as caught:
+        load_report_text(SEED.replace(old, new))
+    assert said in str(caught.value) and caught.value.more == [], caught.value.lines()
+    fixed = said.rsplit("write ", 1)[1].strip("'")  # e.g. "issued: 0"
+    name, value = fixed.split(": ")
+    assert f"{name}：{value}" in new
+    assert load_report_text(SEED.replace(old, new.replace(f"{name}：{value}", fixed))) is not None

@@ -179,6 +179,15 @@ def _message_for(errors: list[dict[str, Any]], path: str, data: Any) -> ParamsEr
 
     if "extra_forbidden" in kinds:
         key = str(loc[-1]) if loc else "?"
+        if "：" in key:  # {issued：0} is one key to YAML
+            name, _, written = key.partition("：")
+            return ParamsError(
+                path,
+                f"{key!r} has a full-width colon",
+                field=format_field(loc[:-1]) or "(top level)",
+                value=key,
+                fix=f"write {name.strip()}: {written.strip()} (half-width, 半角)",
+            )
         choices = valid_keys_at(loc[:-1])
         unused = [c for c in choices if c not in _keys_at(data, loc[:-1])]  # a typo stands for one
         near = difflib.get_close_matches(key, unused, n=1, cutoff=0.5)
@@ -421,4 +430,6 @@ def _missing_meant(error: ParamsError, hints: set[str | None]) -> bool:
     if error.value is not None or " is missing — " not in error.message:
         return False
     key = (error.field or "").split(" ", 1)[0].rsplit(".", 1)[-1]
-    return f"did you mean {key!r}?" in hints
+    return f"did you mean {key!r}?" in hints or any(
+        h is not None and h.startswith(f"write {key}: ") for h in hints
+    )

@@ -217,6 +217,12 @@ def _rows_from_mappings(data: Any, columns: tuple[str, ...], noun: str) -> Any:
         if not isinstance(value, dict):
             continue
         unknown = [k for k in value if k not in columns]
+        if unknown and "：" in str(unknown[0]):  # {commercial：3} is one key to YAML
+            name, _, written = str(unknown[0]).partition("：")
+            raise ValueError(
+                f"{unknown[0]!r} in {noun} {key} has a full-width colon — write "
+                f"{name.strip()}: {written.strip()} (half-width, 半角)"
+            )
         if unknown:
             raise ValueError(
                 f"unknown column {unknown[0]!r} in {noun} {key} — use {', '.join(columns)}"

@@ -84,6 +84,13 @@ _FULL_WIDTH_SYNTAX = (
 )
 
 
+def _half_width_line(line: str) -> str:
+    """``line`` as YAML needs it: half-width, a space after a key's colon (``licensing: 40``)."""
+    return re.sub(
+        r"^(\s*(?:-\s+)?[A-Za-z_][\w-]*):\s*", r"\1: ", unicodedata.normalize("NFKC", line)
+    )
+
+
 def _full_width_syntax(text: str) -> tuple[int, str, str] | None:
     """The first line whose YAML syntax is written with a full-width character (a colon after
     a key, a bracket of a row): ``(line number, what, the line's text)``, or None."""
@@ -158,7 +165,7 @@ def read_yaml(path: Path) -> Any:
                 f"YAML syntax error: a full-width {what} in {written!r} (YAML needs a half-width "
                 f"one; it noticed at {where})",
                 field=f"line {line}",
-                fix=f"write {unicodedata.normalize('NFKC', written)!r} (half-width, 半角)",
+                fix=f"write {_half_width_line(written)!r} (half-width, 半角)",
             ) from None
         raise ParamsError(
             shown,
