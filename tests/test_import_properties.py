@@ -281,7 +281,9 @@ def _all_text(narrative: dict[str, Any]) -> str:
     for heading, texts in narrative["subsections"]:
         parts += [heading, *texts]
     parts += narrative["other"]
-    return "".join(p.replace(" ", "") for p in parts)
+    # "。" aside: a run-in heading prints as （一）heading。text, a stop that belongs to
+    # neither, and where a heading of punctuation alone ends cannot be told
+    return "".join(p.replace(" ", "").replace("。", "") for p in parts)
 
 
 @SETTINGS

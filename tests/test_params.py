@@ -370,3 +370,13 @@ def test_a_full_width_colon_anywhere_is_one_problem_with_a_fix_that_works(
     name, value = fixed.split(": ")
     assert f"{name}：{value}" in new
     assert load_report_text(SEED.replace(old, new.replace(f"{name}：{value}", fixed))) is not None
+
+
+def test_check_refuses_what_run_refuses_a_missing_word_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "xigong-education" / "2024.yaml"
+    path.parent.mkdir()
+    path.write_text(SEED + "docx_template: nothere.docx\n", encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    assert "docx_template: " in capsys.readouterr().err

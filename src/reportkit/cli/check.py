@@ -11,7 +11,8 @@ from typing import Any
 from ..checks import Finding, check_report, has_errors
 from ..errors import ReportkitError
 from ..model.export import normalized
-from ..model.params import load_previous, load_report
+from ..model.inputs import load_inputs
+from ..model.params import load_report
 from . import EXIT_INPUT, EXIT_OK, EXIT_RULES, _print_json, command, print_error
 
 # ---------------------------------------------------------------- check
@@ -32,8 +33,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     results: list[dict[str, Any]] = []
     for path in args.params:
         try:
-            report = load_report(path)
-            previous = load_previous(path, report)
+            inputs = load_inputs(path)  # as run reads it: earlier years, the Word template
+            report, previous = inputs.report, inputs.previous
         except ReportkitError as err:
             print_error(err)
             if args.json:

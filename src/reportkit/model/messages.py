@@ -180,13 +180,13 @@ def _message_for(errors: list[dict[str, Any]], path: str, data: Any) -> ParamsEr
     if "extra_forbidden" in kinds:
         key = str(loc[-1]) if loc else "?"
         if "：" in key:  # {issued：0} is one key to YAML
-            name, _, written = key.partition("：")
+            meant, _, written = key.partition("：")
             return ParamsError(
                 path,
                 f"{key!r} has a full-width colon",
                 field=format_field(loc[:-1]) or "(top level)",
                 value=key,
-                fix=f"write {name.strip()}: {written.strip()} (half-width, 半角)",
+                fix=f"write {meant.strip()}: {written.strip()} (half-width, 半角)",
             )
         choices = valid_keys_at(loc[:-1])
         unused = [c for c in choices if c not in _keys_at(data, loc[:-1])]  # a typo stands for one

@@ -360,6 +360,8 @@ def open_template(path: Path, source: str = "--docx-template") -> Document:
         ) from None
     except Exception as err:
         detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+        # python-docx names the file it was given: here an in-memory copy (<_io.BytesIO …>)
+        detail = re.sub(r"file '<_io\.BytesIO object at 0x[0-9a-f]+>' ", "", detail)
         raise ParamsError(
             source,
             f"{path} is not a Word document ({detail})",
