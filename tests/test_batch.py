@@ -583,3 +583,24 @@ def test_run_refuses_a_file_whose_folder_in_a_params_tree_names_another_agency(
     assert "the folder is a-bureau/ but agency.id is 'b-office'" in err
     assert not (tmp_path / "o").exists()
     assert main(["check", str(path)]) == 2
+
+
+def test_files_batch_does_not_read_are_named_with_their_right_name(
+    params: Path, out: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("reportkit.cli.batch.run_batch", lambda *a, **k: BatchResult([], 0.0))
+    text = (params / "a-bureau" / "2024.yaml").read_text(encoding="utf-8")
+    for name in ("2022.yml", "2021 copy.yaml", "2020.YAML"):
+        (params / "a-bureau" / name).write_text(text, encoding="utf-8")
+    (params / "top.yaml").write_text(text, encoding="utf-8")
+    (params / "a-bureau" / "2024.ledger.csv").write_text("编号\n", encoding="utf-8")
+    main(["batch", "--params", str(params), "--out", str(out), "--year", "2024", "-j", "1"])
+    notes = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("note: ")]
+    folder = params / "a-bureau"
+    assert notes == [
+        f"note: {params / 'top.yaml'} is not read: params files are {params}/<agency-id>/"
+        "<year>.yaml — move it into its agency's folder",
+        f"note: {folder / '2020.YAML'} is not read: rename it to {folder / '2020.yaml'} if it is a report",
+        f"note: {folder / '2021 copy.yaml'} is not read: rename it to {folder / '2021.yaml'} if it is a report",
+        f"note: {folder / '2022.yml'} is not read: rename it to {folder / '2022.yaml'} if it is a report",
+    ]

@@ -322,3 +322,17 @@ def test_an_unusable_params_file_is_not_shown_as_passing_the_rules(
     }
     assert "未检查" in rows["d-invalid"] and "通过" not in rows["d-invalid"]
     assert "通过" in rows["a-bureau"] and "未检查" not in rows["a-bureau"]
+
+
+def test_a_district_total_of_no_agency_is_not_shown_as_passing(tmp_path: Path) -> None:
+    from reportkit.batch import run_batch
+    from tests.test_batch_helpers import FakeWork
+
+    params = tmp_path / "params"
+    (params / "d-invalid").mkdir(parents=True)
+    (params / "d-invalid" / "2024.yaml").write_text("agency: {id: d-invalid}\n", encoding="utf-8")
+    run_batch(params, tmp_path / "out", jobs=1, work=FakeWork())
+    html = (tmp_path / "out" / "2024" / "index.html").read_text(encoding="utf-8")
+    total = re.search(r'<tr class="total">.*?</tr>', html, re.S)
+    assert total is not None and "0 个机关" in total.group(0)
+    assert "未检查" in total.group(0) and "通过" not in total.group(0)

@@ -241,3 +241,17 @@ def test_a_ledger_edit_rewrites_exactly_the_comparisons_it_changes(tmp_path: Pat
     _edit(folder / "requests.csv", "L10,2023-11-02,其他,", "L10,2023-11-02,自然人,")
     assert written() == {2023, 2024}
     assert written() == set()
+
+
+def test_a_ledger_with_several_bad_rows_is_one_line_in_a_batch(tmp_path: Path) -> None:
+    params, out = tmp_path / "params", tmp_path / "outputs"
+    folder = ledger_agency(params)
+    _edit(folder / "requests.csv", "L13,2024-01-08", "L13,2024-01-88")
+    _edit(folder / "requests.csv", "L18,2024-08-08", "L18,2024-08-99")
+    result = run_batch(params, out, jobs=1, work=FakeWork(), write_index=False)
+    outcome = next(o for o in result.outcomes if o.year == 2024)
+    assert outcome.status == "invalid" and "\n" not in outcome.message
+    assert "row 15 (编号 L13): 收到日期 '2024-01-88' is not a date" in outcome.message
+    assert outcome.message.endswith(
+        f"(and 1 more problem: reportkit check {folder / '2024.yaml'} lists them)"
+    )

@@ -92,3 +92,30 @@ def discover(params_dir: str | Path, year: int | None = None) -> list[AgencyYear
             f"pick one of those with --year, or add {root}/<agency-id>/{year}.yaml"
         )
     return sorted(chosen)
+
+
+_YAMLISH = re.compile(r"\.ya?ml$", re.IGNORECASE)
+
+
+def unread_params(params_dir: str | Path) -> list[str]:
+    """One line for each file under ``params_dir`` that looks like a params file but is not
+    named so (``2024.yml``, ``2024 copy.yaml``, ``2023.YAML``, a YAML file beside the agency
+    folders): batch does not read it, and says how to name it if it should."""
+    root = Path(params_dir)
+    if not root.is_dir():
+        return []
+    lines = []
+    for path in sorted(root.iterdir()):
+        if path.is_file() and _YAMLISH.search(path.name):
+            lines.append(
+                f"{path} is not read: params files are {root}/<agency-id>/<year>.yaml — move it "
+                "into its agency's folder"
+            )
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for path in sorted(folder.iterdir()):
+            if not path.is_file() or YEAR_FILE.match(path.name) or not _YAMLISH.search(path.name):
+                continue
+            year = re.search(r"(?<!\d)(\d{4})(?!\d)", path.stem)
+            name = f"{year.group(1)}.yaml" if year else "<year>.yaml"
+            lines.append(f"{path} is not read: rename it to {folder / name} if it is a report")
+    return lines

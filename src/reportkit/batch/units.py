@@ -214,7 +214,20 @@ def run_work(
         findings = list(result.findings)
     except Exception as err:  # a bug in the work function must not stop the batch
         status, message = "failed", f"{type(err).__name__}: {err}"
-    return Rendered(status, " ".join(message.split()), failed_notebook, findings)
+    return Rendered(status, _one_line(message, str(task.item.params)), failed_notebook, findings)
+
+
+def _one_line(message: str, params: str) -> str:
+    """A render's message as the one line a batch prints and records: its first problem, and
+    how many more there are (a ledger with nine bad rows printed them as one huge line)."""
+    lines = [" ".join(line.split()) for line in message.splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return lines[0] if lines else ""
+    more = len(lines) - 1
+    return (
+        f"{lines[0]} (and {more} more problem{'s' if more > 1 else ''}: "
+        f"reportkit check {params} lists them)"
+    )
 
 
 def record(task: Task, rendered: Rendered, seconds: float) -> Outcome:

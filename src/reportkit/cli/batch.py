@@ -12,6 +12,7 @@ from rich.table import Table
 
 from ..batch import BatchInterrupted, BatchResult, Outcome, run_batch
 from ..batch.comparisons import counts_line
+from ..batch.discover import unread_params
 from ..batch.progress import progress_for
 from ..batch.units import LOCK_WAIT
 from ..render.safety import quiet_abandoned_work
@@ -66,6 +67,8 @@ def _setup_batch(sub: argparse._SubParsersAction[Any]) -> None:
 @command(_setup_batch)
 def cmd_batch(args: argparse.Namespace) -> int:
     """Exit 0: all rendered or up to date; 1: any failed; 2: unusable arguments."""
+    for line in unread_params(args.params):  # 2024.yml, "2024 copy.yaml": read by no one
+        print(f"note: {line}", file=sys.stderr)
     try:
         result = run_batch(
             args.params,
