@@ -48,3 +48,25 @@ def test_docx_prints_the_preamble_after_the_title() -> None:
     at = texts.index(PREAMBLE)
     assert any("年度报告" in t for t in texts[:at])
     assert texts[at + 1].startswith("一、")
+
+
+def test_a_byline_under_the_title_is_the_date_not_the_preamble() -> None:
+    """reportkit prints the agency and the date on one line under the title; import read it
+    into the preamble (``…保障局 2025年1月14日本报告根据…``) and lost the date."""
+    from reportkit.importer import import_text
+    from reportkit.model.params import load_report
+    from reportkit.render.sections import report_body_html
+    from tests.conftest import SEED_PARAMS
+    from tests.reporttext import browser_text
+
+    report = load_report(SEED_PARAMS).model_copy(
+        update={
+            "preamble": "本报告根据《中华人民共和国政府信息公开条例》编制，数据统计期限为2024年1月1日至12月31日。\n"
+        }
+    )
+    body = browser_text(report_body_html(report))
+    title, rest = body.split("\n", 1)
+    text = f"{title}\n西工区教育局    2025年1月14日\n{rest}"
+    result = import_text(text, "xigong-education")
+    assert result.report.date == "2025年1月14日"
+    assert result.report.preamble == report.preamble

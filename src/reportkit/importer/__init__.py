@@ -29,7 +29,7 @@ from ..model import Report
 from ..model import labels as L
 from ..model.messages import translate
 from .decode import decode_bytes, refuse_binary
-from .detect import FormatChoice, Title, detect_format, find_title, is_date_line
+from .detect import FormatChoice, Title, byline_date, detect_format, find_title, is_date_line
 from .html import html_to_text, looks_like_html
 from .lines import clean_lines
 from .paragraphs import measure
@@ -270,7 +270,7 @@ def _date(lines: list[str]) -> str | None:
     for line in lines:
         if is_date_line(line):
             return line.strip().strip("()（）").strip()
-    return None
+    return next((d for d in map(byline_date, lines) if d is not None), None)
 
 
 def _rows(table: TableRead, fmt: L.Format) -> dict[str, list[Any]]:

@@ -61,6 +61,16 @@ def is_date_line(text: str) -> bool:
     return bool(_DATE.match(text.strip()))
 
 
+_BYLINE = re.compile(r"^([^。，；：:]{2,40}?)\s+((\d{4})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
+
+
+def byline_date(text: str) -> str | None:
+    """The date of a byline under the title, ``青禾区人力资源和社会保障局  2025年1月14日``
+    (the issuing agency and the date on one line, as reportkit prints them), else None."""
+    m = _BYLINE.match(text.strip())
+    return re.sub(r"\s+", "", m.group(2)) if m else None
+
+
 # table 二's column headings and rows: each belongs to one format only
 _T2_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
 _T2_TRIAL = (

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..model import OtherMatters, Overview, OverviewItem, Problems, Subsection
-from .detect import is_date_line
+from .detect import byline_date, is_date_line
 from .lines import cjk_key
 from .paragraphs import END_STOPS, SENTENCE_STOPS, Layout, is_marker, join, paragraphs
 
@@ -247,7 +247,8 @@ def read_preamble(lines: list[str], layout: Layout, title: str | None) -> list[s
         return bool(title_key and key and key in title_key and not ends)
 
     def not_prose(para: str) -> bool:
-        return is_title(para) or is_date_line(para) or bool(_META.match(para))
+        byline = byline_date(para) is not None
+        return is_title(para) or is_date_line(para) or byline or bool(_META.match(para))
 
     joined: list[str] = []
     pending = ""
