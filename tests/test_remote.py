@@ -791,3 +791,20 @@ def test_every_command_is_found_by_its_module() -> None:
         loaded
     )
     assert not [m for m in loaded if m.startswith(("pandas", "distributed"))]
+
+
+@pytest.mark.parametrize("bad", ["foo", "tcp//host:1", "host", "local:x", "http:", " "])
+def test_a_bad_scheduler_address_is_refused_even_with_nothing_to_render(
+    tmp_path: Path, bad: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reportkit.batch.address import check_form
+    from reportkit.cli import main
+
+    with pytest.raises(SchedulerError):
+        check_form(bad)
+    for good in ("tcp://127.0.0.1:8786", "127.0.0.1:8786", "tls://[::1]:8786", "local", "local:2"):
+        check_form(good)
+    params = tmp_path / "params"
+    params.mkdir()  # no agency-year at all: nothing to render, the address still checked
+    assert main(["batch", "--params", str(params), "--scheduler", bad]) == 2
+    assert "--scheduler" in capsys.readouterr().err

@@ -63,6 +63,21 @@ def parse_local(address: str) -> int | None:
     return int(count)
 
 
+def check_form(address: str) -> None:
+    """Raise :class:`SchedulerError` unless ``address`` is written as a scheduler address:
+    ``local[:N]``, ``HOST:PORT`` or ``SCHEME://HOST[:PORT]`` — checked before anything runs,
+    even when nothing is left to render."""
+    if parse_local(address) is not None:
+        return
+    if _ADDRESS.match(address.strip()) or re.match(r"^[a-z][a-z0-9+.-]*://\S+$", address.strip()):
+        return
+    raise SchedulerError(
+        address,
+        f"--scheduler {address}: not a scheduler address — give tcp://HOST:PORT (what "
+        "`dask scheduler` prints) or local[:N] for N workers on this machine",
+    )
+
+
 def tcp_endpoint(address: str) -> tuple[str, int] | None:
     """``(host, port)`` of a ``tcp://`` or ``tls://`` address (or ``HOST:PORT``); None for
     other transports (``inproc://``, ``ucx://``), which Dask itself connects to."""

@@ -26,7 +26,7 @@ from ..render.safety import (
     output_lock,
     sigterm_as_interrupt,
 )
-from .address import check_reachable, parse_local
+from .address import check_form, check_reachable, parse_local
 from .comparisons import CompareOutcome, write_comparisons
 from .discover import AgencyYear, discover, parse_year
 from .freshness import code_parts, key_of, out_dir, read_stamp, stale_reason, write_stamp
@@ -277,7 +277,7 @@ def _run_batch(
         docx_template = Path(docx_template).resolve()
         check_docx_template(docx_template, "--docx-template", field=None)
     if scheduler is not None:
-        parse_local(scheduler)  # a bad local:N is an error before anything else
+        check_form(scheduler)  # a bad address (or local:N) is an error before anything else
         params_dir = Path(params_dir).resolve()
         out_root = Path(out_root).resolve()
         notebooks_dir = Path(notebooks_dir or default_notebooks_dir()).resolve()
