@@ -675,3 +675,21 @@ def test_one_bad_cell_anywhere_is_one_message_naming_its_row(
     row = at + 2 if how != "duplicate" or at else len(rows) + 1  # a duplicate names the later row
     assert len(info.value.problems) == 1, info.value.problems
     assert info.value.problems[0].startswith(f"<test>: row {row} (编号 ")
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.text(alphabet="王李张赵刘陈杨黄周吴五六七三丰明华", min_size=2, max_size=4),
+    sep=st.sampled_from([" ", "（", "-", "，", ""]),
+)
+def test_a_valid_value_with_a_name_beside_it_does_not_echo_the_name(
+    tmp_path_factory: pytest.TempPathFactory, name: str, sep: str
+) -> None:
+    root = tmp_path_factory.mktemp("l") / "params" / "a-b"
+    lines = [GOOD, f"X2,2024-03-01,自然人,某,1,予以公开{sep}{name},2024-03-05"]
+    problems = _problems(root, LEDGER_HEADER, lines)
+    text = "\n".join(problems)
+    assert name not in text, text
+    assert "did you mean 予以公开?" in text

@@ -82,8 +82,12 @@ class _Row:
                     if len(vocabulary.values) <= 8
                     else "the values are listed on the 说明 sheet of `reportkit ledger template`"
                 )
+                # a typo of a value is about as long as it; a longer cell holding a value may
+                # hold a name too (予以公开 王五): not shown
+                shown = f"{text!r} " if len(text.strip()) <= len(near) + 1 else ""
                 self.problem(
-                    f"{column} {text!r} is not one of the values of {column}",
+                    f"{column} {shown}is not one of the values of {column}"
+                    + ("" if shown else f" {NOT_SHOWN}"),
                     f"did you mean {near}? ({listed})",
                 )
             else:
